@@ -1,0 +1,48 @@
+using LiveChat.Core.Errors;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Tickets;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Core.Chat;
+
+/// <summary>Who may reach which ticket and session: an agent only its tenant's tickets, a machine only tickets linked to it.</summary>
+public sealed class ChatAccess(CosmosStore store)
+{
+    public static void RequireStaff(AgentCaller agent, LiveChatError error)
+    {
+        if (!agent.IsStaff) throw error.Raise();
+    }
+
+    /// <summary>Point read; another tenant's ticket is reported exactly like a missing one.</summary>
+    public async Task<TicketDocument> TicketForAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        var ticket = await store.Tickets.ReadOrNullAsync<TicketDocument>(ticketId, ticketId, ct);
+        return ticket is not null && ticket.TenantId == agent.TenantId ? ticket : throw ErrorCatalog.TicketNotFound.Raise();
+    }
+
+    /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
+    public async Task<SessionDocument?> ActiveSessionAsync(string machineId, string ticketId, CancellationToken ct)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.machineId = @machineId AND c.activeKey = @activeKey")
+            .WithParameter("@machineId", machineId)
+            .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId));
+        return (await store.Sessions.QueryAsync<SessionDocument>(query, machineId, ct, maxItems: 1)).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// The machine's ACTIVE session on the ticket, or null when the ticket is linked to the machine but has none.
+    /// Only when there is no session is the ticket read, to tell "not yours" from "not active".
+    /// </summary>
+    public async Task<SessionDocument?> MachineSessionAsync(MachineCaller machine, string ticketId, CancellationToken ct)
+    {
+        var session = await ActiveSessionAsync(machine.MachineId, ticketId, ct);
+        if (session is not null) return session;
+
+        var ticket = await store.Tickets.ReadOrNullAsync<TicketDocument>(ticketId, ticketId, ct);
+        if (ticket is null || ticket.TenantId != machine.TenantId) throw ErrorCatalog.TicketNotFound.Raise();
+        if (ticket.MachineId != machine.MachineId) throw ErrorCatalog.MachineNotLinked.Raise();
+        return null;
+    }
+}

@@ -1,0 +1,233 @@
+using System.Text.RegularExpressions;
+using LiveChat.Core.Errors;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Uploads;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Chat;
+
+/// <summary>Posting, listing and reading messages, from both sides, and a ticket's history by session.</summary>
+public sealed partial class ChatMessages(
+    CosmosStore store, ChatAccess access, MessageAttachments attachments, TimeProvider time, IOptions<LiveChatOptions> options)
+{
+    readonly LiveChatOptions _limits = options.Value;
+
+    public async Task<PostMessageResult> PostFromMachineAsync(MachineCaller machine, string ticketId, PostMessageRequest request,
+        CancellationToken ct)
+    {
+        var input = ValidatePost(request);
+        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
+        var verified = await attachments.VerifyAsync(AttachmentOwner.Machine(machine), input.AttachmentIds, ct);
+        return await PostAsync(session, fromMachine: true, session.ClientAuthorId, session.ClientSnapshot, input, verified, ct);
+    }
+
+    public async Task<PostMessageResult> PostFromAgentAsync(AgentCaller agent, string ticketId, PostMessageRequest request,
+        CancellationToken ct)
+    {
+        var input = ValidatePost(request);
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
+        var session = ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+        if (session is null) throw ErrorCatalog.SessionNotActive.Raise();
+        var verified = await attachments.VerifyAsync(AttachmentOwner.Agent(agent), input.AttachmentIds, ct);
+        return await PostAsync(session, fromMachine: false, agent.UserId, new PersonSnapshot(agent.Name, agent.Email, agent.AvatarUrl),
+            input, verified, ct);
+    }
+
+    sealed record PostInput(string Body, string? ClientMessageId, IReadOnlyList<string> AttachmentIds);
+
+    PostInput ValidatePost(PostMessageRequest request)
+    {
+        var body = (request.Body ?? "").Trim();
+        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise();
+        if (request.ClientMessageId is { } id && !ClientMessageIdPattern().IsMatch(id))
+            throw ErrorCatalog.ValidationFailed.Raise("clientMessageId deve ter de 1 a 64 caracteres: letras, números, '-' ou '_'.");
+        var ids = (request.Attachments ?? []).Select(a => a?.StorageId).ToList();
+        if (ids.Count > _limits.MaxAttachmentsPerMessage)
+            throw ErrorCatalog.ValidationFailed.Raise($"No máximo {_limits.MaxAttachmentsPerMessage} anexos por mensagem.");
+        if (ids.Any(string.IsNullOrWhiteSpace) || ids.Distinct().Count() != ids.Count)
+            throw ErrorCatalog.ValidationFailed.Raise("Cada anexo precisa de um storageId, sem repetição.");
+        if (body.Length == 0 && ids.Count == 0) throw ErrorCatalog.MessageEmpty.Raise();
+        return new PostInput(body, request.ClientMessageId, ids!);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex ClientMessageIdPattern();
+
+    async Task<PostMessageResult> PostAsync(SessionDocument session, bool fromMachine, string authorId, PersonSnapshot author,
+        PostInput input, IReadOnlyList<AttachmentRef> verified, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        var message = new MessageDocument
+        {
+            Id = MessageDocument.IdFor(fromMachine, input.ClientMessageId),
+            TicketId = session.TicketId,
+            TenantId = session.TenantId,
+            SessionId = session.Id,
+            AuthorId = authorId,
+            AuthorSnapshot = author,
+            FromMachine = fromMachine,
+            Body = input.Body,
+            Attachments = verified,
+            CreatedAt = now,
+            ClientMessageId = input.ClientMessageId,
+            ReadByMachineAt = fromMachine ? now : null,
+            ReadByAgentAt = fromMachine ? null : now,
+        };
+        if (!await store.Messages.TryCreateAsync(message, message.TicketId, ct))
+        {
+            var stored = await store.Messages.ReadOrNullAsync<MessageDocument>(message.Id, message.TicketId, ct)
+                ?? throw ErrorCatalog.StoreUnavailable.Raise();
+            return new PostMessageResult(stored.Id, stored.CreatedAt, Created: false);
+        }
+
+        await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+        [
+            PatchOperation.Increment(fromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
+            PatchOperation.Set("/lastActivityAt", now),
+        ], ct);
+        return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
+    }
+
+    public async Task<MessageList> ListForMachineAsync(MachineCaller machine, string ticketId, string? since, string? limit,
+        CancellationToken ct)
+    {
+        var page = ParsePage(since, limit);
+        var session = await access.MachineSessionAsync(machine, ticketId, ct);
+        if (session is null) return new MessageList([], HasSession: false, UnreadCount: 0, NextCursor: null);
+        var (messages, next) = await PageAsync(ticketId, page, ct);
+        return new MessageList(await attachments.ToViewsAsync(messages, ct), true, session.UnreadByMachine, next);
+    }
+
+    public async Task<MessageList> ListForAgentAsync(AgentCaller agent, string ticketId, string? after, string? limit,
+        CancellationToken ct)
+    {
+        var page = ParsePage(after, limit);
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        // The active session proves the tenant; only without one is the ticket read to tell "none" from "not yours".
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey AND c.tenantId = @tenantId")
+            .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId)).WithParameter("@tenantId", agent.TenantId);
+        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault();
+        if (session is null) await access.TicketForAgentAsync(agent, ticketId, ct);
+        var (messages, next) = await PageAsync(ticketId, page, ct);
+        return new MessageList(await attachments.ToViewsAsync(messages, ct), session is not null, session?.UnreadByAgent ?? 0, next);
+    }
+
+    sealed record PageRequest(MessageCursor? After, int Limit);
+
+    PageRequest ParsePage(string? cursor, string? limit)
+    {
+        MessageCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor))
+            after = MessageCursor.TryParse(cursor, out var parsed)
+                ? parsed
+                : throw ErrorCatalog.ValidationFailed.Raise("Cursor inválido: use o nextCursor devolvido ou um timestamp em milissegundos.");
+        var size = _limits.DefaultListLimit;
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, out size) || size < 1))
+            throw ErrorCatalog.ValidationFailed.Raise("limit deve ser um inteiro positivo.");
+        return new PageRequest(after, Math.Min(size, _limits.MaxListLimit));
+    }
+
+    /// <summary>
+    /// After a cursor: the oldest messages past it, forward. Without one: the newest, in chronological order.
+    /// (createdAt, id) order never skips or repeats messages that share a millisecond.
+    /// </summary>
+    async Task<(List<MessageDocument> Messages, string? NextCursor)> PageAsync(string ticketId, PageRequest page, CancellationToken ct)
+    {
+        QueryDefinition query;
+        if (page.After is { } after)
+            query = new QueryDefinition(
+                    $"SELECT TOP {page.Limit} * FROM c WHERE c.ticketId = @ticketId AND (c.createdAt > @createdAt OR (c.createdAt = @createdAt AND c.id > @id)) ORDER BY c.createdAt ASC, c.id ASC")
+                .WithParameter("@createdAt", after.CreatedAt).WithParameter("@id", after.Id);
+        else
+            query = new QueryDefinition(
+                $"SELECT TOP {page.Limit} * FROM c WHERE c.ticketId = @ticketId ORDER BY c.createdAt DESC, c.id DESC");
+        query = query.WithParameter("@ticketId", ticketId);
+
+        var messages = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct, page.Limit);
+        if (page.After is null) messages.Reverse();
+        var next = messages.Count > 0 ? MessageCursor.Of(messages[^1]).ToString() : page.After?.ToString();
+        return (messages, next);
+    }
+
+    public async Task<MarkReadResult> MarkReadByMachineAsync(MachineCaller machine, string ticketId, MarkReadRequest request,
+        CancellationToken ct)
+    {
+        var ids = ValidateIds(request);
+        var session = await access.MachineSessionAsync(machine, ticketId, ct);
+        var processed = await MarkAsync(ticketId, ids, byMachine: true, ct);
+        if (session is not null)
+            await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [PatchOperation.Set("/unreadByMachine", 0)], ct);
+        return new MarkReadResult(true, processed);
+    }
+
+    public async Task<MarkReadResult> MarkReadByAgentAsync(AgentCaller agent, string ticketId, MarkReadRequest request,
+        CancellationToken ct)
+    {
+        var ids = ValidateIds(request);
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
+        var session = ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+        var processed = await MarkAsync(ticketId, ids, byMachine: false, ct);
+        if (session is not null)
+            await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [PatchOperation.Set("/unreadByAgent", 0)], ct);
+        return new MarkReadResult(true, processed);
+    }
+
+    IReadOnlyList<string> ValidateIds(MarkReadRequest request)
+    {
+        var ids = request.MessageIds ?? throw ErrorCatalog.ValidationFailed.Raise("messageIds é obrigatório.");
+        if (ids.Count > _limits.MaxMarkReadIds)
+            throw ErrorCatalog.ValidationFailed.Raise($"No máximo {_limits.MaxMarkReadIds} mensagens por chamada.");
+        if (ids.Any(id => string.IsNullOrEmpty(id) || id.Length > 200))
+            throw ErrorCatalog.ValidationFailed.Raise("messageIds contém um id inválido.");
+        return ids.Distinct().ToList();
+    }
+
+    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read; returns how many changed.</summary>
+    async Task<int> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
+    {
+        if (ids.Count == 0) return 0;
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @ticketId AND ARRAY_CONTAINS(@ids, c.id)")
+            .WithParameter("@ticketId", ticketId).WithParameter("@ids", ids);
+        var found = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct);
+        var unread = found.Where(m => byMachine
+            ? !m.FromMachine && m.ReadByMachineAt is null
+            : m.FromMachine && m.ReadByAgentAt is null).ToList();
+        var path = byMachine ? "/readByMachineAt" : "/readByAgentAt";
+        var now = time.NowMs();
+        await Task.WhenAll(unread.Select(m =>
+            store.Messages.PatchOrNullAsync<MessageDocument>(m.Id, ticketId, [PatchOperation.Set(path, now)], ct)));
+        return unread.Count;
+    }
+
+    /// <summary>A ticket's sessions (newest first, up to 50) with their messages (the newest 500 of the ticket).</summary>
+    public async Task<ChatHistory> HistoryAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        await access.TicketForAgentAsync(agent, ticketId, ct);
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        var sessionQuery = new QueryDefinition(
+                $"SELECT TOP {_limits.MaxHistorySessions} * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId ORDER BY c.startedAt DESC")
+            .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId);
+        var sessions = await store.Sessions.QueryAsync<SessionDocument>(sessionQuery, null, ct, _limits.MaxHistorySessions);
+        if (sessions.Count == 0) return new ChatHistory([], 0);
+
+        var (messages, _) = await PageAsync(ticketId, new PageRequest(null, _limits.MaxHistoryMessages), ct);
+        var bySession = messages.ToLookup(m => m.SessionId);
+        var result = new List<HistorySession>(sessions.Count);
+        foreach (var s in sessions.OrderByDescending(s => s.StartedAt))
+        {
+            var own = new List<HistoryMessage>();
+            foreach (var m in bySession[s.Id])
+                own.Add(new HistoryMessage(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorId, m.FromMachine, m.CreatedAt,
+                    await attachments.ToViewsAsync(m.Attachments, ct)));
+            result.Add(new HistorySession(s.Id, s.AgentSnapshot.Name, s.AgentSnapshot.Email, s.AgentSnapshot.AvatarUrl,
+                string.IsNullOrEmpty(s.MachineHostname) ? "Cliente" : s.MachineHostname, s.Status, s.StartedAt, s.EndedAt,
+                s.EndReason, own.Count, own));
+        }
+        return new ChatHistory(result, messages.Count);
+    }
+}

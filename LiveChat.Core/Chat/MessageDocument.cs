@@ -1,0 +1,49 @@
+using LiveChat.Core.Machines;
+
+namespace LiveChat.Core.Chat;
+
+/// <summary>An attachment as verified against the blob itself (name, real size and content type).</summary>
+public sealed record AttachmentRef(string Id, string Name, long Size, string Type);
+
+/// <summary>messages container, partition /ticketId. Read in (createdAt, id) order.</summary>
+public sealed record MessageDocument
+{
+    public required string Id { get; init; }
+    public required string TicketId { get; init; }
+    public required string TenantId { get; init; }
+    public required string SessionId { get; init; }
+    public required string AuthorId { get; init; }
+    public required PersonSnapshot AuthorSnapshot { get; init; }
+    public bool FromMachine { get; init; }
+    public required string Body { get; init; }
+    public IReadOnlyList<AttachmentRef> Attachments { get; init; } = [];
+    public long CreatedAt { get; init; }
+    public string? ClientMessageId { get; init; }
+    public long? ReadByMachineAt { get; init; }
+    public long? ReadByAgentAt { get; init; }
+
+    /// <summary>A retried clientMessageId maps to the same id, so the retry cannot store a second copy.</summary>
+    public static string IdFor(bool fromMachine, string? clientMessageId) => clientMessageId is null
+        ? Guid.NewGuid().ToString("N")
+        : $"{(fromMachine ? "m" : "a")}-{clientMessageId}";
+}
+
+/// <summary>A position in a ticket's (createdAt, id) message order; "createdAt.id", or a bare epoch-ms timestamp.</summary>
+public readonly record struct MessageCursor(long CreatedAt, string Id)
+{
+    public override string ToString() => $"{CreatedAt}.{Id}";
+
+    public static MessageCursor Of(MessageDocument m) => new(m.CreatedAt, m.Id);
+
+    public static bool TryParse(string? text, out MessageCursor cursor)
+    {
+        cursor = default;
+        if (string.IsNullOrEmpty(text) || text.Length > 200) return false;
+        var dot = text.IndexOf('.');
+        var stamp = dot < 0 ? text : text[..dot];
+        if (!long.TryParse(stamp, System.Globalization.NumberStyles.None, null, out var createdAt)) return false;
+        // A bare timestamp means "after everything at that millisecond": '~' sorts after every id character.
+        cursor = new MessageCursor(createdAt, dot < 0 ? "~" : text[(dot + 1)..]);
+        return dot < 0 || cursor.Id.Length > 0;
+    }
+}

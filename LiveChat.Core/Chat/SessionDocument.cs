@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using LiveChat.Core.Machines;
+
+namespace LiveChat.Core.Chat;
+
+public static class SessionStatus
+{
+    public const string Active = "ACTIVE";
+    public const string Ended = "ENDED";
+}
+
+public static class EndReasons
+{
+    public const string MachineOffline = "maquina_offline";
+    public const string ChatInactive = "inatividade_chat";
+    public const string TicketWithoutMachine = "ticket_sem_maquina";
+}
+
+/// <summary>
+/// sessions container, partition /machineId. ActiveKey is the unique key that allows one ACTIVE session per
+/// ticket: "ticket:{ticketId}" while active, "ended:{id}" after. Ticket and machine facts are copied at start
+/// so that a machine's poll reads nothing else.
+/// </summary>
+public sealed record SessionDocument
+{
+    public required string Id { get; init; }
+    public required string MachineId { get; init; }
+    public required string TenantId { get; init; }
+    public required string TicketId { get; init; }
+    public long TicketRef { get; init; }
+    public string TicketSubject { get; init; } = "";
+    public string MachineHostname { get; init; } = "";
+    public string Status { get; init; } = SessionStatus.Active;
+    public required string ActiveKey { get; init; }
+    public required string AgentId { get; init; }
+    public required PersonSnapshot AgentSnapshot { get; init; }
+    /// <summary>Author of the machine side's messages (assigned user, first linked user or the ticket's requester).</summary>
+    public required string ClientAuthorId { get; init; }
+    public required PersonSnapshot ClientSnapshot { get; init; }
+    public long StartedAt { get; init; }
+    public long LastActivityAt { get; init; }
+    public long? EndedAt { get; init; }
+    public string? EndedById { get; init; }
+    public string? EndedByName { get; init; }
+    public string? EndReason { get; init; }
+    public long? InactiveForMs { get; init; }
+    public long UnreadByMachine { get; init; }
+    public long UnreadByAgent { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
+
+    public bool IsActive => Status == SessionStatus.Active;
+
+    public static string ActiveKeyFor(string ticketId) => $"ticket:{ticketId}";
+}

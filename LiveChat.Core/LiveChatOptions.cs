@@ -1,0 +1,25 @@
+namespace LiveChat.Core;
+
+/// <summary>The product's limits and timeouts, with the reference's defaults. Section "LiveChat".</summary>
+public sealed class LiveChatOptions
+{
+    public TimeSpan MachineOfflineAfter { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ChatInactiveAfter { get; set; } = TimeSpan.FromHours(12);
+    public int MaxMessageLength { get; set; } = 4000;
+    public int DefaultListLimit { get; set; } = 50;
+    public int MaxListLimit { get; set; } = 200;
+    public int MaxMarkReadIds { get; set; } = 50;
+    public int MaxMachineSessions { get; set; } = 50;
+    public int MaxAgentSessions { get; set; } = 100;
+    public int MaxHistorySessions { get; set; } = 50;
+    public int MaxHistoryMessages { get; set; } = 500;
+    public int MaxAttachmentsPerMessage { get; set; } = 5;
+    /// <summary>How long a validated machine token is trusted without a store read (≤ 30 s; 0 disables).</summary>
+    public TimeSpan MachineTokenCacheFor { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Lifetime of a machine token issued at registration or rotation.</summary>
+    public TimeSpan MachineTokenLifetime { get; set; } = TimeSpan.FromDays(365);
+    /// <summary>How long one sweep run may keep ending sessions before leaving the rest to the next run.</summary>
+    public TimeSpan SweepTimeBudget { get; set; } = TimeSpan.FromSeconds(45);
+    /// <summary>How far back the sweep looks for a session whose timeline event was not written.</summary>
+    public TimeSpan SweepRepairWindow { get; set; } = TimeSpan.FromHours(1);
+}

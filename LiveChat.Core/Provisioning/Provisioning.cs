@@ -1,0 +1,175 @@
+using System.Text.RegularExpressions;
+using LiveChat.Core.Chat;
+using LiveChat.Core.Errors;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Tickets;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Provisioning;
+
+/// <summary>A tenant ADMIN's setup: users, machines and their tokens, tickets and their machine link.</summary>
+public sealed partial class Provisioning(
+    CosmosStore store, MachineAuthenticator machineAuth, ChatAccess access, ChatSessions sessions, Presence presence,
+    TimeProvider time, IOptions<LiveChatOptions> options)
+{
+    static void RequireAdmin(AgentCaller caller)
+    {
+        if (!caller.IsAdmin) throw ErrorCatalog.AdminOnly.Raise();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.@-]{1,128}$")]
+    private static partial Regex IdPattern();
+
+    static string ValidId(string? id, string field) =>
+        id is not null && IdPattern().IsMatch(id) ? id : throw ErrorCatalog.ValidationFailed.Raise($"{field}: 1 a 128 caracteres (letras, números, '_', '.', '@', '-').");
+
+    static string Required(string? value, string field, int max = 200) =>
+        !string.IsNullOrWhiteSpace(value) && value.Length <= max ? value.Trim() : throw ErrorCatalog.ValidationFailed.Raise($"{field} é obrigatório (até {max} caracteres).");
+
+    static string? Optional(string? value, string field, int max = 500) =>
+        value is null || value.Length <= max ? value : throw ErrorCatalog.ValidationFailed.Raise($"{field}: até {max} caracteres.");
+
+    public async Task<UserDocument> UpsertUserAsync(AgentCaller admin, string userId, UpsertUserRequest request, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        ValidId(userId, "userId");
+        var role = Required(request.Role, "role", 32).ToUpperInvariant();
+        if (!Roles.Known.Contains(role)) throw ErrorCatalog.ValidationFailed.Raise($"role deve ser um de: {string.Join(", ", Roles.Known)}.");
+        var user = new UserDocument
+        {
+            Id = userId, TenantId = admin.TenantId, Role = role, Name = Required(request.Name, "name"),
+            Email = Optional(request.Email, "email", 320), AvatarUrl = Optional(request.AvatarUrl, "avatarUrl", 2048),
+        };
+        var existing = await store.Users.ReadOrNullAsync<UserDocument>(userId, userId, ct);
+        if (existing is not null && existing.TenantId != admin.TenantId) throw ErrorCatalog.IdTaken.Raise();
+        await store.Users.UpsertItemAsync(user, new PartitionKey(userId), cancellationToken: ct);
+        return user;
+    }
+
+    public async Task<MachineTokenIssued> RegisterMachineAsync(AgentCaller admin, RegisterMachineRequest request, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        var hostname = Required(request.Hostname, "hostname", 255);
+        var linked = (request.LinkedUserIds ?? []).Select(id => ValidId(id, "linkedUserIds")).Distinct().ToList();
+        if (request.AssignedUserId is not null) ValidId(request.AssignedUserId, "assignedUserId");
+        PersonSnapshot? linkedSnapshot = null;
+        if (request.AssignedUserId is null && linked.Count > 0)
+        {
+            var first = await store.Users.ReadOrNullAsync<UserDocument>(linked[0], linked[0], ct);
+            if (first is null || first.TenantId != admin.TenantId) throw ErrorCatalog.UserNotFound.Raise();
+            linkedSnapshot = new PersonSnapshot(first.Name, first.Email, first.AvatarUrl);
+        }
+
+        var token = MachineTokens.Generate();
+        var machine = new MachineDocument
+        {
+            Id = Guid.NewGuid().ToString("N"), TenantId = admin.TenantId, Hostname = hostname,
+            AssignedUserId = request.AssignedUserId, AssignedUserName = Optional(request.AssignedUserName, "assignedUserName", 200),
+            AssignedUserEmail = Optional(request.AssignedUserEmail, "assignedUserEmail", 320),
+            LinkedUserIds = linked, LinkedUserSnapshot = linkedSnapshot, TokenHash = MachineTokens.Hash(token), CreatedAt = time.NowMs(),
+        };
+        await store.Machines.CreateItemAsync(machine, new PartitionKey(machine.Id), cancellationToken: ct);
+        return await StoreTokenAsync(machine, token, ct);
+    }
+
+    async Task<MachineTokenIssued> StoreTokenAsync(MachineDocument machine, string token, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        var record = new MachineTokenDocument
+        {
+            Id = MachineTokens.Hash(token), MachineId = machine.Id, TenantId = machine.TenantId, CreatedAt = now,
+            ExpiresAt = now + (long)options.Value.MachineTokenLifetime.TotalMilliseconds,
+        };
+        await store.MachineTokens.CreateItemAsync(record, new PartitionKey(record.Id), cancellationToken: ct);
+        return new MachineTokenIssued(machine.Id, token, record.ExpiresAt);
+    }
+
+    async Task<MachineDocument> MachineForAdminAsync(AgentCaller admin, string machineId, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(machineId, machineId, ct);
+        return machine is not null && machine.TenantId == admin.TenantId ? machine : throw ErrorCatalog.MachineNotFound.Raise();
+    }
+
+    public async Task<MachineView> GetMachineAsync(AgentCaller admin, string machineId, CancellationToken ct)
+    {
+        var m = await MachineForAdminAsync(admin, machineId, ct);
+        return new MachineView(m.Id, m.Hostname, m.Status, m.AssignedUserId, m.LinkedUserIds, m.LastHeartbeatAt, presence.IsOnline(m.LastHeartbeatAt));
+    }
+
+    /// <summary>A new token replaces the current one, which stops working at once on this instance (≤ 30 s elsewhere).</summary>
+    public async Task<MachineTokenIssued> RotateTokenAsync(AgentCaller admin, string machineId, CancellationToken ct)
+    {
+        var machine = await MachineForAdminAsync(admin, machineId, ct);
+        if (machine.Status == MachineStatus.Revoked) throw ErrorCatalog.MachineRevoked.Raise();
+        var token = MachineTokens.Generate();
+        var rotated = machine with { TokenHash = MachineTokens.Hash(token) };
+        if (!await store.Machines.TryReplaceIfUnchangedAsync(rotated, machine.Id, machine.Id, ETagOf(machine), ct))
+            throw ErrorCatalog.IdTaken.Raise("A máquina foi alterada ao mesmo tempo. Tente novamente.");
+        var issued = await StoreTokenAsync(rotated, token, ct);
+        await RevokeTokenAsync(machine.TokenHash, ct);
+        return issued;
+    }
+
+    public async Task<OkResult> RevokeMachineAsync(AgentCaller admin, string machineId, CancellationToken ct)
+    {
+        var machine = await MachineForAdminAsync(admin, machineId, ct);
+        await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
+        await RevokeTokenAsync(machine.TokenHash, ct);
+        return new OkResult(true);
+    }
+
+    async Task RevokeTokenAsync(string? tokenHash, CancellationToken ct)
+    {
+        if (tokenHash is null) return;
+        await store.MachineTokens.PatchOrNullAsync<MachineTokenDocument>(tokenHash, tokenHash, [PatchOperation.Set("/revoked", true)], ct);
+        machineAuth.Forget(tokenHash);
+    }
+
+    static string ETagOf(MachineDocument m) => m.ETag ?? throw new InvalidOperationException("Read without ETag.");
+
+    public async Task<HeartbeatResult> HeartbeatAsync(MachineCaller machine, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        var updated = await store.Machines.PatchOrNullAsync<MachineDocument>(machine.MachineId, machine.MachineId,
+            [PatchOperation.Set("/lastHeartbeatAt", now)], ct) ?? throw ErrorCatalog.MachineNotFound.Raise();
+        return new HeartbeatResult(true, updated.LastHeartbeatAt ?? now);
+    }
+
+    public async Task<TicketView> CreateTicketAsync(AgentCaller admin, CreateTicketRequest request, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        var ticket = new TicketDocument
+        {
+            Id = request.Id is null ? Guid.NewGuid().ToString("N") : ValidId(request.Id, "id"),
+            TenantId = admin.TenantId,
+            Reference = request.Reference is >= 0 ? request.Reference.Value : throw ErrorCatalog.ValidationFailed.Raise("reference é obrigatório (número ≥ 0)."),
+            Subject = Required(request.Subject, "subject", 500),
+            RequesterId = ValidId(request.RequesterId, "requesterId"),
+            CompanyId = request.CompanyId is null ? null : ValidId(request.CompanyId, "companyId"),
+            MachineId = request.MachineId is null ? null : (await MachineForAdminAsync(admin, ValidId(request.MachineId, "machineId"), ct)).Id,
+            CreatedAt = time.NowMs(),
+        };
+        if (!await store.Tickets.TryCreateAsync(ticket, ticket.Id, ct)) throw ErrorCatalog.IdTaken.Raise();
+        return TicketView.Of(ticket);
+    }
+
+    /// <summary>Links the ticket to a machine (or unlinks it with null); a session on the previous machine ends at once.</summary>
+    public async Task<TicketView> LinkMachineAsync(AgentCaller admin, string ticketId, string? machineId, CancellationToken ct)
+    {
+        RequireAdmin(admin);
+        if (machineId is not null) await MachineForAdminAsync(admin, ValidId(machineId, "machineId"), ct);
+        var ticket = await access.TicketForAgentAsync(admin, ticketId, ct);
+        var linked = ticket with { MachineId = machineId, ETag = null };
+        if (!await store.Tickets.TryReplaceIfUnchangedAsync(linked, ticket.Id, ticket.Id, ticket.ETag!, ct))
+            throw ErrorCatalog.IdTaken.Raise("O ticket foi alterado ao mesmo tempo. Tente novamente.");
+
+        if (ticket.MachineId is not null && ticket.MachineId != machineId
+            && await access.ActiveSessionAsync(ticket.MachineId, ticket.Id, ct) is { } active)
+            await sessions.TryEndAsync(active, s => s with { EndReason = EndReasons.TicketWithoutMachine }, ct);
+        return TicketView.Of(linked);
+    }
+}

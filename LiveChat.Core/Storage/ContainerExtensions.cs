@@ -1,0 +1,79 @@
+using System.Net;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Core.Storage;
+
+/// <summary>The few shapes of Cosmos call the use cases make; every one names its partition.</summary>
+public static class ContainerExtensions
+{
+    /// <summary>Point read: one round trip; null when missing.</summary>
+    public static async Task<T?> ReadOrNullAsync<T>(this Container container, string id, string partitionKey, CancellationToken ct)
+        where T : class
+    {
+        if (string.IsNullOrEmpty(id)) return null;
+        try
+        {
+            return (await container.ReadItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: ct)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Query in one partition (or all when partitionKey is null), every page up to maxItems.</summary>
+    public static async Task<List<T>> QueryAsync<T>(this Container container, QueryDefinition query, string? partitionKey,
+        CancellationToken ct, int maxItems = int.MaxValue)
+    {
+        var options = new QueryRequestOptions { MaxItemCount = Math.Min(maxItems, 1000) };
+        if (partitionKey is not null) options.PartitionKey = new PartitionKey(partitionKey);
+        var results = new List<T>();
+        using var feed = container.GetItemQueryIterator<T>(query, requestOptions: options);
+        while (feed.HasMoreResults && results.Count < maxItems)
+            results.AddRange(await feed.ReadNextAsync(ct));
+        return results.Count > maxItems ? results[..maxItems] : results;
+    }
+
+    /// <summary>Create; false when an item with the same id or unique key already exists.</summary>
+    public static async Task<bool> TryCreateAsync<T>(this Container container, T item, string partitionKey, CancellationToken ct)
+    {
+        try
+        {
+            await container.CreateItemAsync(item, new PartitionKey(partitionKey), cancellationToken: ct);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replace only if nobody changed the item since it was read; false when somebody did.</summary>
+    public static async Task<bool> TryReplaceIfUnchangedAsync<T>(this Container container, T item, string id, string partitionKey,
+        string etag, CancellationToken ct)
+    {
+        try
+        {
+            await container.ReplaceItemAsync(item, id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = etag }, ct);
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Patch; null when the item is gone.</summary>
+    public static async Task<T?> PatchOrNullAsync<T>(this Container container, string id, string partitionKey,
+        IReadOnlyList<PatchOperation> operations, CancellationToken ct) where T : class
+    {
+        try
+        {
+            return (await container.PatchItemAsync<T>(id, new PartitionKey(partitionKey), operations, cancellationToken: ct)).Resource;
+        }
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

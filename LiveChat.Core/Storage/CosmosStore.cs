@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure.Identity;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Storage;
+
+/// <summary>The Cosmos client and the containers of DESIGN §3.</summary>
+public sealed class CosmosStore : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    readonly CosmosClient _client;
+    readonly StoreOptions _options;
+
+    public CosmosStore(IOptions<StoreOptions> options, RoundTripCounter counter)
+    {
+        _options = options.Value;
+        var clientOptions = new CosmosClientOptions
+        {
+            ConnectionMode = ConnectionMode.Gateway,
+            UseSystemTextJsonSerializerWithOptions = Json,
+            CustomHandlers = { counter },
+            EnableContentResponseOnWrite = true,
+        };
+        if (_options.AcceptSelfSignedCertificate)
+        {
+            clientOptions.LimitToEndpoint = true;
+            clientOptions.HttpClientFactory = () => new HttpClient(new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            });
+        }
+        _client = !string.IsNullOrWhiteSpace(_options.ConnectionString)
+            ? new CosmosClient(_options.ConnectionString, clientOptions)
+            : new CosmosClient(_options.Endpoint ?? throw new InvalidOperationException("Set Cosmos:ConnectionString or Cosmos:Endpoint."),
+                new DefaultAzureCredential(), clientOptions);
+
+        var database = _client.GetDatabase(_options.Database);
+        Tickets = database.GetContainer(Containers.Tickets);
+        Users = database.GetContainer(Containers.Users);
+        Machines = database.GetContainer(Containers.Machines);
+        MachineTokens = database.GetContainer(Containers.MachineTokens);
+        Sessions = database.GetContainer(Containers.Sessions);
+        Messages = database.GetContainer(Containers.Messages);
+        Events = database.GetContainer(Containers.Events);
+    }
+
+    public Container Tickets { get; }
+    public Container Users { get; }
+    public Container Machines { get; }
+    public Container MachineTokens { get; }
+    public Container Sessions { get; }
+    public Container Messages { get; }
+    public Container Events { get; }
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        if (!_options.CreateIfMissing) return;
+        var database = (await _client.CreateDatabaseIfNotExistsAsync(_options.Database, cancellationToken: ct)).Database;
+        foreach (var container in Containers.All)
+            await database.CreateContainerIfNotExistsAsync(container, cancellationToken: ct);
+    }
+
+    /// <summary>One cheap read of the database: is the store reachable.</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _client.GetDatabase(_options.Database).ReadStreamAsync(cancellationToken: ct);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (Exception e) when (e is CosmosException or HttpRequestException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+}

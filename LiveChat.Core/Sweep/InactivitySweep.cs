@@ -1,0 +1,124 @@
+using LiveChat.Core.Chat;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Tickets;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Sweep;
+
+public sealed record SweepResult(int CheckedCount, int EndedCount, IReadOnlyDictionary<string, int> Reasons, int RepairedEvents, bool HasMore);
+
+/// <summary>
+/// Ends ACTIVE sessions whose ticket lost its machine, whose chat is idle for 12 h, or whose machine is offline
+/// (DESIGN §8). Reads active sessions a page at a time and looks up their tickets and machines in bulk, so
+/// its round trips grow with pages and ended sessions. Every end is ETag-conditioned, so parallel runs and
+/// agents ending the same session end it once. It also writes timeline events that a crash left unwritten.
+/// </summary>
+public sealed class InactivitySweep(
+    CosmosStore store, ChatSessions sessions, Timeline timeline, TimeProvider time, IOptions<LiveChatOptions> options,
+    ILogger<InactivitySweep> log)
+{
+    const int PageSize = 500;
+    const int LookupChunk = 200;
+    readonly LiveChatOptions _limits = options.Value;
+
+    public async Task<SweepResult> RunAsync(CancellationToken ct)
+    {
+        var deadline = time.GetUtcNow() + _limits.SweepTimeBudget;
+        var reasons = new Dictionary<string, int>();
+        var (checkedCount, hasMore) = (0, false);
+
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.status = 'ACTIVE'");
+        using (var feed = store.Sessions.GetItemQueryIterator<SessionDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = PageSize }))
+        {
+            var active = new List<SessionDocument>();
+            // Drain first: ending sessions while paging the same filter could shift the pages.
+            while (feed.HasMoreResults)
+                active.AddRange(await feed.ReadNextAsync(ct));
+
+            foreach (var page in active.Chunk(PageSize))
+            {
+                if (time.GetUtcNow() > deadline) { hasMore = true; break; }
+                checkedCount += page.Length;
+                foreach (var (reason, count) in await SweepPageAsync(page, ct))
+                    reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            }
+        }
+
+        var repaired = time.GetUtcNow() > deadline ? 0 : await RepairTimelineAsync(ct);
+        var ended = reasons.Values.Sum();
+        log.LogInformation(
+            "Sweep checked {Checked} sessions, ended {Ended} (maquina_offline={Offline}, inatividade_chat={Inactive}, ticket_sem_maquina={NoMachine}), repaired {Repaired} events, more={HasMore}",
+            checkedCount, ended, reasons.GetValueOrDefault(EndReasons.MachineOffline), reasons.GetValueOrDefault(EndReasons.ChatInactive),
+            reasons.GetValueOrDefault(EndReasons.TicketWithoutMachine), repaired, hasMore);
+        return new SweepResult(checkedCount, ended, reasons, repaired, hasMore);
+    }
+
+    async Task<Dictionary<string, int>> SweepPageAsync(IReadOnlyList<SessionDocument> page, CancellationToken ct)
+    {
+        var tickets = await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId FROM c", page.Select(s => s.TicketId), ct);
+        var machines = await LookupAsync<MachinePulse>(store.Machines, "SELECT c.id, c.lastHeartbeatAt FROM c", page.Select(s => s.MachineId), ct);
+        var heartbeats = machines.ToDictionary(m => m.Id, m => m.LastHeartbeatAt);
+        var links = tickets.ToDictionary(t => t.Id, t => t.MachineId);
+
+        string? ReasonToEnd(SessionDocument s, long now)
+        {
+            if (!links.TryGetValue(s.TicketId, out var linkedMachine) || linkedMachine != s.MachineId) return EndReasons.TicketWithoutMachine;
+            if (s.LastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
+            if (!(heartbeats.GetValueOrDefault(s.MachineId) > now - (long)_limits.MachineOfflineAfter.TotalMilliseconds)) return EndReasons.MachineOffline;
+            return null;
+        }
+
+        var now = time.NowMs();
+        var due = page.Where(s => ReasonToEnd(s, now) is not null).ToList();
+        var endedReasons = new List<string>();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (session, token) =>
+        {
+            // Judged again on the fresh session if it changed meanwhile (a new message resets inactivity).
+            var ended = await sessions.TryEndAsync(session, current =>
+            {
+                var at = time.NowMs();
+                return ReasonToEnd(current, at) is { } reason
+                    ? current with { EndReason = reason, InactiveForMs = reason == EndReasons.ChatInactive ? at - current.LastActivityAt : null }
+                    : null;
+            }, token);
+            if (ended?.EndReason is { } r) lock (endedReasons) endedReasons.Add(r);
+        });
+        return endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+    }
+
+    sealed record TicketLink(string Id, string? MachineId);
+    sealed record MachinePulse(string Id, long? LastHeartbeatAt);
+
+    /// <summary>Bulk lookup by id across partitions: one query per chunk of ids, not one read per session.</summary>
+    async Task<List<T>> LookupAsync<T>(Container container, string select, IEnumerable<string> ids, CancellationToken ct)
+    {
+        var results = new List<T>();
+        foreach (var chunk in ids.Distinct().Chunk(LookupChunk))
+            results.AddRange(await container.QueryAsync<T>(
+                new QueryDefinition($"{select} WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk), null, ct));
+        return results;
+    }
+
+    /// <summary>Writes LIVE_CHAT_STARTED/ENDED events missing for sessions started or ended within the repair window.</summary>
+    async Task<int> RepairTimelineAsync(CancellationToken ct)
+    {
+        var since = time.NowMs() - (long)_limits.SweepRepairWindow.TotalMilliseconds;
+        var recent = await store.Sessions.QueryAsync<SessionDocument>(
+            new QueryDefinition("SELECT * FROM c WHERE c.startedAt >= @since OR c.endedAt >= @since").WithParameter("@since", since), null, ct);
+        var expected = recent.Where(s => s.StartedAt >= since).Select(Timeline.StartedEvent)
+            .Concat(recent.Where(s => s is { IsActive: false, EndedAt: not null } && s.EndedAt >= since).Select(Timeline.EndedEvent))
+            .ToList();
+        if (expected.Count == 0) return 0;
+
+        var existing = new HashSet<string>();
+        foreach (var chunk in expected.Select(e => e.Id).Chunk(LookupChunk))
+            existing.UnionWith(await store.Events.QueryAsync<string>(
+                new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk), null, ct));
+        var missing = expected.Where(e => !existing.Contains(e.Id)).ToList();
+        foreach (var e in missing) await timeline.WriteAsync(e, ct);
+        return missing.Count;
+    }
+}

@@ -1,0 +1,90 @@
+using Azure;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Uploads;
+
+/// <summary>The uploads container: blob properties, deletes, and SAS URLs scoped to one blob.</summary>
+public sealed class BlobStore
+{
+    readonly BlobServiceClient _service;
+    readonly BlobContainerClient _container;
+    readonly TimeProvider _time;
+    readonly SemaphoreSlim _keyLock = new(1, 1);
+    UserDelegationKey? _delegationKey;
+
+    public BlobStore(IOptions<UploadOptions> options, TimeProvider time)
+    {
+        var o = options.Value;
+        _time = time;
+        _service = !string.IsNullOrWhiteSpace(o.ConnectionString)
+            ? new BlobServiceClient(o.ConnectionString)
+            : new BlobServiceClient(new Uri(o.ServiceUri ?? throw new InvalidOperationException("Set Blob:ConnectionString or Blob:ServiceUri.")),
+                new DefaultAzureCredential());
+        _container = _service.GetBlobContainerClient(o.Container);
+    }
+
+    public Task EnsureCreatedAsync(CancellationToken ct) => _container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+
+    public async Task<BlobProperties?> PropertiesOrNullAsync(string blobName, CancellationToken ct)
+    {
+        try
+        {
+            return (await _container.GetBlobClient(blobName).GetPropertiesAsync(cancellationToken: ct)).Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public Task DeleteAsync(string blobName, CancellationToken ct) =>
+        _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
+
+    /// <summary>A URL that can only create this one blob (not read, list or overwrite), until it expires.</summary>
+    public Task<Uri> CreateOnlyUrlAsync(string blobName, TimeSpan lifetime, CancellationToken ct) =>
+        SignAsync(blobName, BlobSasPermissions.Create, lifetime, ct);
+
+    /// <summary>A URL that can only read this one blob, until it expires.</summary>
+    public Task<Uri> ReadOnlyUrlAsync(string blobName, TimeSpan lifetime, CancellationToken ct) =>
+        SignAsync(blobName, BlobSasPermissions.Read, lifetime, ct);
+
+    async Task<Uri> SignAsync(string blobName, BlobSasPermissions permissions, TimeSpan lifetime, CancellationToken ct)
+    {
+        var blob = _container.GetBlobClient(blobName);
+        var now = _time.GetUtcNow();
+        var sas = new BlobSasBuilder
+        {
+            BlobContainerName = _container.Name,
+            BlobName = blobName,
+            Resource = "b",
+            StartsOn = now.AddMinutes(-1),
+            ExpiresOn = now + lifetime,
+            Protocol = blob.Uri.Scheme == "https" ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
+        };
+        sas.SetPermissions(permissions);
+        if (blob.CanGenerateSasUri) return blob.GenerateSasUri(sas);
+
+        var key = await DelegationKeyAsync(now, ct);
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, _service.AccountName) }.ToUri();
+    }
+
+    /// <summary>Managed identity: a user-delegation key, fetched once and reused until an hour before it expires.</summary>
+    async Task<UserDelegationKey> DelegationKeyAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await _keyLock.WaitAsync(ct);
+        try
+        {
+            if (_delegationKey is null || _delegationKey.SignedExpiresOn < now.AddHours(1))
+                _delegationKey = (await _service.GetUserDelegationKeyAsync(now.AddMinutes(-5), now.AddHours(6), ct)).Value;
+            return _delegationKey;
+        }
+        finally
+        {
+            _keyLock.Release();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using LiveChat.Core.Chat;
+using LiveChat.Core.Errors;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Uploads;
+
+/// <summary>
+/// SAS cannot limit size or type, so a cited blob is checked when a message attaches it: it must exist under the
+/// caller's own prefix with an allowed real size and content type; a blob that breaks the rules is deleted.
+/// </summary>
+public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> options)
+{
+    readonly UploadOptions _options = options.Value;
+
+    public async Task<IReadOnlyList<AttachmentRef>> VerifyAsync(AttachmentOwner owner, IReadOnlyList<string> blobNames, CancellationToken ct)
+    {
+        var verified = new List<AttachmentRef>(blobNames.Count);
+        foreach (var blobName in blobNames)
+        {
+            // Another owner's blob is reported exactly like a missing one.
+            var properties = owner.Owns(blobName) ? await blobs.PropertiesOrNullAsync(blobName, ct) : null;
+            if (properties is null) throw ErrorCatalog.AttachmentNotFound.Raise();
+
+            var name = blobName[(blobName.LastIndexOf('/') + 1)..];
+            if (properties.ContentLength > _options.MaxFileSize)
+            {
+                await blobs.DeleteAsync(blobName, ct);
+                throw ErrorCatalog.FileTooLarge.Raise();
+            }
+            if (!FileRules.IsAllowedType(name, properties.ContentType))
+            {
+                await blobs.DeleteAsync(blobName, ct);
+                throw ErrorCatalog.MimeTypeNotAllowed.Raise();
+            }
+            verified.Add(new AttachmentRef(blobName, name, properties.ContentLength, FileRules.MediaType(properties.ContentType)));
+        }
+        return verified;
+    }
+
+    public async Task<List<MessageView>> ToViewsAsync(IEnumerable<MessageDocument> messages, CancellationToken ct)
+    {
+        var views = new List<MessageView>();
+        foreach (var m in messages)
+            views.Add(new MessageView(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorSnapshot.AvatarUrl, m.FromMachine, m.CreatedAt,
+                await ToViewsAsync(m.Attachments, ct), m.SessionId, m.ClientMessageId));
+        return views;
+    }
+
+    /// <summary>Each with a short-lived URL that can only read that one blob.</summary>
+    public async Task<List<AttachmentView>> ToViewsAsync(IReadOnlyList<AttachmentRef> attachments, CancellationToken ct)
+    {
+        var views = new List<AttachmentView>(attachments.Count);
+        foreach (var a in attachments)
+            views.Add(new AttachmentView(a.Id, a.Name, a.Size, a.Type, (await blobs.ReadOnlyUrlAsync(a.Id, _options.ReadUrlLifetime, ct)).ToString()));
+        return views;
+    }
+}

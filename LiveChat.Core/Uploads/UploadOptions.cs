@@ -1,0 +1,15 @@
+namespace LiveChat.Core.Uploads;
+
+/// <summary>
+/// Section "Blob". ConnectionString (Azurite, or an account key) signs SAS with the key; ServiceUri alone uses the
+/// managed identity and user-delegation SAS, so no account key is needed in production.
+/// </summary>
+public sealed class UploadOptions
+{
+    public string? ConnectionString { get; set; }
+    public string? ServiceUri { get; set; }
+    public string Container { get; set; } = "uploads";
+    public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan ReadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public long MaxFileSize { get; set; } = 10 * 1024 * 1024;
+}

@@ -1,0 +1,42 @@
+using LiveChat.Core.Errors;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Uploads;
+
+public sealed record UploadRequest(string? FileName, string? ContentType, long? Size);
+
+/// <summary>Where and how to PUT the file. attachmentId (= storageId) is what a message then cites.</summary>
+public sealed record UploadTicket(
+    string AttachmentId, string StorageId, string FileName, string UploadUrl, string Method,
+    IReadOnlyDictionary<string, string> Headers, long ExpiresAt, long MaxSize);
+
+/// <summary>Issues create-only SAS URLs for attachments (DESIGN §7).</summary>
+public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadOptions> options)
+{
+    readonly UploadOptions _options = options.Value;
+
+    public async Task<UploadTicket> CreateAsync(AttachmentOwner owner, UploadRequest request, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.FileName) || request.FileName.Length > 255)
+            throw ErrorCatalog.ValidationFailed.Raise("fileName é obrigatório (até 255 caracteres).");
+        if (string.IsNullOrWhiteSpace(request.ContentType))
+            throw ErrorCatalog.ValidationFailed.Raise("contentType é obrigatório.");
+        if (request.Size is not { } size || size < 0)
+            throw ErrorCatalog.ValidationFailed.Raise("size é obrigatório e não pode ser negativo.");
+        var name = FileRules.SafeFileName(request.FileName) ?? throw ErrorCatalog.ValidationFailed.Raise("fileName inválido.");
+        if (!FileRules.IsAllowedExtension(name)) throw ErrorCatalog.FileTypeNotAllowed.Raise();
+        if (!FileRules.IsAllowedType(name, request.ContentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
+        if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise();
+
+        var blobName = $"{owner.Prefix}{Guid.NewGuid():N}/{name}";
+        var url = await blobs.CreateOnlyUrlAsync(blobName, _options.UploadUrlLifetime, ct);
+        var headers = new Dictionary<string, string>
+        {
+            ["x-ms-blob-type"] = "BlockBlob",
+            ["Content-Type"] = FileRules.MediaType(request.ContentType),
+            ["If-None-Match"] = "*",
+        };
+        var expiresAt = (time.GetUtcNow() + _options.UploadUrlLifetime).ToUnixTimeMilliseconds();
+        return new UploadTicket(blobName, blobName, name, url.ToString(), "PUT", headers, expiresAt, _options.MaxFileSize);
+    }
+}

@@ -1,0 +1,51 @@
+using LiveChat.Core.Chat;
+using LiveChat.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LiveChat.Functions.Functions;
+
+/// <summary>The desktop machine agent's side of live chat (machine token).</summary>
+public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessages messages, Core.Provisioning.Provisioning provisioning)
+{
+    [Function("PostMachineMessage")]
+    public Task<IActionResult> PostMachineMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct =>
+        {
+            var machine = await api.MachineAsync(req, ct);
+            var posted = await messages.PostFromMachineAsync(machine, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
+            return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
+        });
+
+    [Function("ListMachineMessages")]
+    public Task<IActionResult> ListMachineMessages(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct => ApiResult.Ok(await messages.ListForMachineAsync(
+            await api.MachineAsync(req, ct), ticketId, req.Query["since"], req.Query["limit"], ct)));
+
+    [Function("MarkMachineMessagesRead")]
+    public Task<IActionResult> MarkMachineMessagesRead(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/read")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct =>
+        {
+            var machine = await api.MachineAsync(req, ct);
+            return ApiResult.Ok(await messages.MarkReadByMachineAsync(machine, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
+        });
+
+    [Function("ListMachineSessions")]
+    public Task<IActionResult> ListMachineSessions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/sessions")] HttpRequest req) =>
+        api.Run(req, async ct => ApiResult.Ok(await sessions.ListForMachineAsync(await api.MachineAsync(req, ct), ct)));
+
+    [Function("CheckMachineUpdates")]
+    public Task<IActionResult> CheckMachineUpdates(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/updates")] HttpRequest req) =>
+        api.Run(req, async ct => ApiResult.Ok(await sessions.UpdatesForMachineAsync(await api.MachineAsync(req, ct), ct)));
+
+    [Function("MachineHeartbeat")]
+    public Task<IActionResult> MachineHeartbeat(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/heartbeat")] HttpRequest req) =>
+        api.Run(req, async ct => ApiResult.Ok(await provisioning.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));
+}

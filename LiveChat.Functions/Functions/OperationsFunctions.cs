@@ -1,0 +1,23 @@
+using LiveChat.Core.Storage;
+using LiveChat.Core.Sweep;
+using LiveChat.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LiveChat.Functions.Functions;
+
+public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySweep sweep)
+{
+    [Function("Health")]
+    public Task<IActionResult> Health(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+        api.Run(req, async ct => await store.IsReachableAsync(ct)
+            ? ApiResult.Ok(new { status = "ok", store = "reachable" })
+            : new ApiResult(StatusCodes.Status503ServiceUnavailable, new { status = "degraded", store = "unreachable" }));
+
+    /// <summary>autoEndInactiveSessions: every minute by default (app setting SweepSchedule, NCrontab with seconds).</summary>
+    [Function("AutoEndInactiveSessions")]
+    public Task<SweepResult> AutoEndInactiveSessions([TimerTrigger("%SweepSchedule%")] TimerInfo timer, CancellationToken ct) =>
+        sweep.RunAsync(ct);
+}

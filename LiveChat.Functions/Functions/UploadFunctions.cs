@@ -1,0 +1,30 @@
+using LiveChat.Core.Uploads;
+using LiveChat.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LiveChat.Functions.Functions;
+
+/// <summary>Create-only SAS URLs for attachments, for machines and agents.</summary>
+public sealed class UploadFunctions(Api api, Uploads uploads)
+{
+    [Function("GenerateMachineUploadUrl")]
+    public Task<IActionResult> GenerateMachineUploadUrl(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/uploads")] HttpRequest req) =>
+        api.Run(req, async ct =>
+        {
+            var owner = AttachmentOwner.Machine(await api.MachineAsync(req, ct));
+            return ApiResult.Ok(await uploads.CreateAsync(owner, await Api.ReadAsync<UploadRequest>(req, ct), ct));
+        });
+
+    [Function("GenerateAgentUploadUrl")]
+    public Task<IActionResult> GenerateAgentUploadUrl(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/uploads")] HttpRequest req) =>
+        api.Run(req, async ct =>
+        {
+            var agent = await api.AgentAsync(req, ct);
+            Core.Chat.ChatAccess.RequireStaff(agent, Core.Errors.ErrorCatalog.ForbiddenRoleView);
+            return ApiResult.Ok(await uploads.CreateAsync(AttachmentOwner.Agent(agent), await Api.ReadAsync<UploadRequest>(req, ct), ct));
+        });
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LiveChat.Core.Errors;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Logging;
+
+namespace LiveChat.Functions.Http;
+
+/// <summary>
+/// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
+/// any failure into problem+json. It lives in code the functions call, so the Functions host and DevHost run it alike.
+/// </summary>
+public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, ILogger<Api> log)
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    static readonly JsonSerializerOptions RequestJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        NumberHandling = JsonNumberHandling.Strict,
+    };
+
+    public Task<AgentCaller> AgentAsync(HttpRequest req, CancellationToken ct) =>
+        agents.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
+
+    public Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
+        machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
+
+    public async Task<IActionResult> Run(HttpRequest req, Func<CancellationToken, Task<IActionResult>> handle)
+    {
+        try
+        {
+            return await handle(req.HttpContext.RequestAborted);
+        }
+        catch (LiveChatException e)
+        {
+            return ApiResult.Problem(e.Error, e.Detail, req.Path);
+        }
+        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout)
+        {
+            log.LogWarning("Store throttled or unavailable ({Status}) on {Method} {Path}", (int)e.StatusCode, req.Method, req.Path);
+            req.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)(e.RetryAfter?.TotalSeconds ?? 1)).ToString();
+            return ApiResult.Problem(ErrorCatalog.StoreUnavailable, ErrorCatalog.StoreUnavailable.Detail, req.Path);
+        }
+        catch (OperationCanceledException) when (req.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            return new ApiResult(499, null);
+        }
+        catch (Exception e)
+        {
+            // Exception texts of ours and the SDKs carry no tokens: they never see the Authorization header.
+            log.LogError(e, "Unhandled failure on {Method} {Path}", req.Method, req.Path);
+            return ApiResult.Problem(ErrorCatalog.Internal, ErrorCatalog.Internal.Detail, req.Path);
+        }
+    }
+
+    /// <summary>Reads the JSON body into T: 415 if not JSON, 413 over 64 KB, 400 if malformed or of the wrong types.</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest req, CancellationToken ct) where T : class
+    {
+        if (req.ContentLength > MaxBodyBytes) throw ErrorCatalog.PayloadTooLarge.Raise();
+        var contentType = req.ContentType ?? "";
+        if (contentType.Length > 0 && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+            throw ErrorCatalog.UnsupportedMediaType.Raise();
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await req.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) throw ErrorCatalog.PayloadTooLarge.Raise();
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0) throw ErrorCatalog.InvalidJson.Raise("O corpo da requisição é obrigatório.");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), RequestJson)
+                ?? throw ErrorCatalog.InvalidJson.Raise("O corpo da requisição deve ser um objeto JSON.");
+        }
+        catch (JsonException e)
+        {
+            throw ErrorCatalog.InvalidJson.Raise(e.Path is { Length: > 1 } path
+                ? $"Campo '{path.TrimStart('$', '.')}' com valor ou tipo inválido."
+                : ErrorCatalog.InvalidJson.Detail);
+        }
+    }
+}

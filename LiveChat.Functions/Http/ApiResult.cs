@@ -1,0 +1,43 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using LiveChat.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LiveChat.Functions.Http;
+
+/// <summary>
+/// A JSON response written with the API's own serializer options, so both hosts (Functions and DevHost)
+/// produce byte-identical bodies without depending on MVC formatters.
+/// </summary>
+public sealed class ApiResult(int status, object? body, string contentType = "application/json") : IActionResult
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Portuguese texts stay readable; HTML-sensitive characters are still escaped.
+        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+    };
+
+    public int Status => status;
+    public object? Body => body;
+
+    public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
+    public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
+
+    /// <summary>RFC 9457 problem details with the stable code.</summary>
+    public static ApiResult Problem(LiveChatError error, string detail, string instance) =>
+        new(error.Status, new ProblemBody($"https://livechat.dev/errors/{error.Code}", error.Title, error.Status, detail, error.Code, instance),
+            "application/problem+json");
+
+    public async Task ExecuteResultAsync(ActionContext context)
+    {
+        var response = context.HttpContext.Response;
+        response.StatusCode = status;
+        if (body is null) return;
+        response.ContentType = contentType;
+        await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), Json, context.HttpContext.RequestAborted);
+    }
+
+    sealed record ProblemBody(string Type, string Title, int Status, string Detail, string Code, string Instance);
+}

@@ -1,0 +1,57 @@
+using LiveChat.Core;
+using LiveChat.Core.Chat;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Sweep;
+using LiveChat.Core.Uploads;
+using LiveChat.Functions.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace LiveChat.Functions;
+
+public static class LiveChatRegistration
+{
+    /// <summary>Everything LiveChat needs, for the Functions host and DevHost alike.</summary>
+    public static IServiceCollection AddLiveChat(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LiveChatOptions>(configuration.GetSection("LiveChat"));
+        services.Configure<StoreOptions>(configuration.GetSection("Cosmos"));
+        services.Configure<UploadOptions>(configuration.GetSection("Blob"));
+        services.Configure<IdentityOptions>(configuration.GetSection("Identity"));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RoundTripCounter>();
+        services.AddSingleton<CosmosStore>();
+        services.AddSingleton<BlobStore>();
+        services.AddSingleton<AgentAuthenticator>();
+        services.AddSingleton<MachineAuthenticator>();
+        services.AddSingleton<Presence>();
+        services.AddSingleton<ChatAccess>();
+        services.AddSingleton<Timeline>();
+        services.AddSingleton<ChatSessions>();
+        services.AddSingleton<ChatMessages>();
+        services.AddSingleton<MessageAttachments>();
+        services.AddSingleton<Uploads>();
+        services.AddSingleton<InactivitySweep>();
+        services.AddSingleton<Core.Provisioning.Provisioning>();
+        services.AddSingleton<Api>();
+        services.AddHostedService<StorageInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Creates the Cosmos database, containers and the uploads container at startup when missing.</summary>
+sealed class StorageInitializer(CosmosStore store, BlobStore blobs) : IHostedService
+{
+    public async Task StartAsync(CancellationToken ct)
+    {
+        await store.EnsureCreatedAsync(ct);
+        await blobs.EnsureCreatedAsync(ct);
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

@@ -1,0 +1,106 @@
+// Cosmos DB stand-in for local runs and tests: @vercel/cosmosdb-server plus the fixes the .NET SDK needs
+// (DESIGN §2): query plans, 404 on missing items, keep-alive, and a change feed that returns later changes.
+"use strict";
+const { createHttpsServer } = require("@vercel/cosmosdb-server");
+
+const port = Number(process.env.COSMOS_PORT || process.argv[2] || 8081);
+const host = process.env.COSMOS_HOST || "127.0.0.1";
+
+// Every query is passed through unchanged: the server evaluates ORDER BY, aggregates and TOP itself
+// over its single partition key range, so the SDK must not rewrite or merge anything.
+const passThroughPlan = JSON.stringify({
+  partitionedQueryExecutionInfoVersion: 2,
+  queryInfo: {
+    distinctType: "None", top: null, offset: null, limit: null,
+    orderBy: [], orderByExpressions: [], groupByExpressions: [], groupByAliases: [],
+    aggregates: [], groupByAliasToAggregateType: {}, rewrittenQuery: "",
+    hasSelectValue: false, dCountInfo: null, hasNonStreamingOrderBy: false
+  },
+  queryRanges: [{ min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false }]
+});
+
+const documentPath = /^\/+dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;
+const documentsPath = /^\/+dbs\/[^/]+\/colls\/([^/]+)\/docs\/?$/;
+const isTrue = (value) => String(value).toLowerCase() === "true";
+
+// Change feed: each successful write gets the next sequence number; the feed's etag is the last one seen.
+let sequence = 0;
+const sequenceByRid = new Map();
+
+function answer(res, status, body, headers = {}) {
+  res.writeHead(status, { "content-type": "application/json", connection: "keep-alive", ...headers });
+  res.end(body);
+}
+
+function captureEnd(res, rewrite) {
+  const end = res.end.bind(res);
+  res.end = (chunk, ...rest) => {
+    const replaced = rewrite(chunk === undefined ? "" : String(chunk));
+    return end(replaced === undefined ? chunk : replaced, ...rest);
+  };
+}
+
+function onRequest(inner) {
+  return (req, res) => {
+    const path = (req.url || "").split("?")[0];
+
+    if (isTrue(req.headers["x-ms-cosmos-is-query-plan-request"])) {
+      req.resume();
+      req.on("end", () => answer(res, 200, passThroughPlan));
+      return;
+    }
+
+    if (req.method === "GET" && documentPath.test(path)) {
+      // The server throws (500) reading a missing item in a partitioned container.
+      captureEnd(res, (body) => {
+        if (res.statusCode !== 500) return undefined;
+        res.statusCode = 404;
+        return JSON.stringify({ code: "NotFound", message: "Entity with the specified id does not exist in the system." });
+      });
+    } else if (req.method === "GET" && documentsPath.test(path) && req.headers["a-im"]) {
+      const since = req.headers["if-none-match"];
+      delete req.headers["if-none-match"];
+      delete req.headers["a-im"];
+      delete req.headers["x-ms-max-item-count"];
+      captureEnd(res, (body) => {
+        if (res.statusCode !== 200) return undefined;
+        const after = since === "*" || since === undefined ? (since === "*" ? sequence : 0) : Number(since) || 0;
+        const parsed = JSON.parse(body);
+        const changed = (parsed.Documents || [])
+          .filter((doc) => (sequenceByRid.get(doc._rid) || 0) > after)
+          .sort((a, b) => sequenceByRid.get(a._rid) - sequenceByRid.get(b._rid));
+        const last = changed.length ? sequenceByRid.get(changed[changed.length - 1]._rid) : after;
+        res.setHeader("etag", String(last));
+        if (!changed.length) {
+          res.statusCode = 304;
+          return "";
+        }
+        res.setHeader("x-ms-item-count", String(changed.length));
+        return JSON.stringify({ ...parsed, Documents: changed, _count: changed.length });
+      });
+    } else if (["POST", "PUT", "PATCH"].includes(req.method) && (documentsPath.test(path) || documentPath.test(path))) {
+      captureEnd(res, (body) => {
+        if (res.statusCode === 200 || res.statusCode === 201) {
+          try {
+            const doc = JSON.parse(body);
+            if (doc && doc._rid && doc.id !== undefined) sequenceByRid.set(doc._rid, ++sequence);
+          } catch {
+            // not a single document (query or batch): nothing to record
+          }
+        }
+        return undefined;
+      });
+    }
+    inner(req, res);
+  };
+}
+
+const server = createHttpsServer({ keepAlive: true });
+const [inner] = server.listeners("request");
+server.removeAllListeners("request");
+server.on("request", onRequest(inner));
+server.keepAliveTimeout = 60_000;
+server.listen(port, host, () => {
+  console.log(`cosmos stand-in listening on https://${host}:${port}/`);
+});
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

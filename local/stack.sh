@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Starts or stops the local stand-ins for Azure services (DESIGN §2), each on 127.0.0.1.
+#   local/stack.sh start   install (npm ci) if needed, start, wait until each answers
+#   local/stack.sh stop    stop only the processes this script started
+# Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888). State and logs: STACK_DIR (.local/stack).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+state="${STACK_DIR:-$root/.local/stack}"
+cosmos_port="${COSMOS_PORT:-8081}"
+blob_port="${AZURITE_BLOB_PORT:-10000}"
+mkdir -p "$state"
+
+install() {
+  if [ ! -d "$here/node_modules/@vercel/cosmosdb-server" ] || [ ! -d "$here/node_modules/azurite" ] \
+     || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    echo "Installing local stand-ins (npm ci)..."
+    (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+wait_for() { # name url [curl options]
+  local name=$1 url=$2; shift 2
+  for _ in $(seq 1 150); do
+    if curl -s -o /dev/null --max-time 2 "$@" "$url"; then echo "$name is up at $url"; return 0; fi
+    sleep 0.2
+  done
+  echo "$name did not answer at $url; see $state/$name.log" >&2
+  return 1
+}
+
+launch() { # name command...
+  local name=$1; shift
+  if [ -f "$state/$name.pid" ] && kill -0 "$(cat "$state/$name.pid")" 2>/dev/null; then
+    echo "$name already running (pid $(cat "$state/$name.pid"))"; return 0
+  fi
+  nohup "$@" >"$state/$name.log" 2>&1 &
+  echo $! >"$state/$name.pid"
+}
+
+start() {
+  install
+  launch cosmos node "$here/cosmos/server.js" "$cosmos_port"
+  launch azurite "$here/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$blob_port" \
+    --inMemoryPersistence --skipApiVersionCheck --loose
+  wait_for cosmos "https://127.0.0.1:$cosmos_port/" -k
+  wait_for azurite "http://127.0.0.1:$blob_port/devstoreaccount1?comp=list"
+}
+
+stop() {
+  for pidfile in "$state"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+    rm -f "$pidfile"
+  done
+  echo "local stack stopped"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
