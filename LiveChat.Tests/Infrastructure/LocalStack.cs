@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LiveChat.Tests.Infrastructure;
+
+/// <summary>
+/// The local stand-ins (Cosmos, Azurite) started once per test run on free ports, and stopped when the run ends.
+/// Set LIVECHAT_TEST_COSMOS / LIVECHAT_TEST_BLOB to connection strings to run against servers of your own
+/// (the official emulators, or real Azure) instead.
+/// </summary>
+public sealed class LocalStack
+{
+    static readonly Lazy<Task<LocalStack>> Shared = new(StartAsync);
+    readonly List<Process> _processes = [];
+
+    public static Task<LocalStack> InstanceAsync() => Shared.Value;
+
+    public required string CosmosConnectionString { get; init; }
+    public required bool CosmosIsLocal { get; init; }
+    public required string BlobConnectionString { get; init; }
+
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "LiveChat.sln"))) return dir.FullName;
+        throw new InvalidOperationException("LiveChat.sln not found above the test binaries.");
+    }
+
+    static async Task<LocalStack> StartAsync()
+    {
+        var cosmos = Environment.GetEnvironmentVariable("LIVECHAT_TEST_COSMOS");
+        var blob = Environment.GetEnvironmentVariable("LIVECHAT_TEST_BLOB");
+        var processes = new List<Process>();
+        var local = Path.Combine(RepoRoot, "local");
+        if (!Directory.Exists(Path.Combine(local, "node_modules")))
+            throw new InvalidOperationException("Run `npm ci --prefix local` (the README's test command does) before the tests.");
+
+        if (cosmos is null)
+        {
+            var port = FreePort();
+            processes.Add(StartNode(Path.Combine(local, "cosmos", "server.js"), port.ToString()));
+            await WaitForAsync(new Uri($"https://127.0.0.1:{port}/"));
+            cosmos = $"AccountEndpoint=https://127.0.0.1:{port}/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+        }
+        if (blob is null)
+        {
+            var port = FreePort();
+            processes.Add(StartNode(Path.Combine(local, "node_modules", "azurite", "dist", "src", "blob", "main.js"),
+                "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"));
+            await WaitForAsync(new Uri($"http://127.0.0.1:{port}/devstoreaccount1?comp=list"));
+            blob = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                   + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+        }
+
+        var stack = new LocalStack { CosmosConnectionString = cosmos, CosmosIsLocal = cosmos.Contains("127.0.0.1"), BlobConnectionString = blob };
+        stack._processes.AddRange(processes);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stack.Stop();
+        return stack;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static Process StartNode(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(script);
+        foreach (var a in args) info.ArgumentList.Add(a);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start node {script}.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static async Task WaitForAsync(Uri url)
+    {
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+            { Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                await http.GetAsync(url);
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                await Task.Delay(200);
+            }
+        }
+        throw new TimeoutException($"{url} did not answer.");
+    }
+
+    void Stop()
+    {
+        foreach (var p in _processes)
+        {
+            try { if (!p.HasExited) p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        }
+    }
+}
