@@ -44,6 +44,6 @@ public readonly record struct MessageCursor(long CreatedAt, string Id)
         if (!long.TryParse(stamp, System.Globalization.NumberStyles.None, null, out var createdAt)) return false;
         // A bare timestamp means "after everything at that millisecond": '~' sorts after every id character.
         cursor = new MessageCursor(createdAt, dot < 0 ? "~" : text[(dot + 1)..]);
-        return dot < 0 || cursor.Id.Length > 0;
+        return dot < 0 || cursor.Id.Length > 0 && cursor.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
     }
 }

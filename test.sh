@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test. Needs only the .NET SDK, Node.js and npm: it installs the local stand-ins (npm ci),
+# and the test run starts the local servers it needs on free ports and stops them when it ends.
+# Last line: "N passed, N failed[, N skipped]", read from the test results.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+if [ ! -d local/node_modules/azurite ] || [ local/package-lock.json -nt local/node_modules/.package-lock.json ]; then
+  (cd local && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+results="$(mktemp -d)"
+dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+
+summary=$(node -e '
+  const fs = require("fs"), path = require("path");
+  const files = fs.readdirSync(process.argv[1]).filter(f => f.endsWith(".trx"));
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of files) {
+    const xml = fs.readFileSync(path.join(process.argv[1], f), "utf8");
+    const c = /<Counters\b([^>]*)>/.exec(xml);
+    if (!c) continue;
+    const n = k => Number((new RegExp(`\\b${k}="(\\d+)"`).exec(c[1]) || [0, 0])[1]);
+    passed += n("passed"); failed += n("failed") + n("error") + n("timeout") + n("aborted"); skipped += n("notExecuted");
+  }
+  console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$results")
+rm -rf "$results"
+if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed"* ]]; then summary="${summary/ 0 failed/ 1 failed}"; fi
+echo "$summary"
+exit $status
