@@ -32,7 +32,7 @@ public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetim
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Cosmos:ConnectionString"] = Stack.CosmosConnectionString,
             ["Cosmos:AcceptSelfSignedCertificate"] = Stack.CosmosIsLocal.ToString(),
@@ -42,7 +42,9 @@ public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetim
             ["DevHost:RunTimers"] = "false",
             ["DevHost:SeedDemo"] = "false",
             ["LiveChat:MachineTokenCacheFor"] = "00:00:00",
-        }.Concat(Settings)));
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Time);
