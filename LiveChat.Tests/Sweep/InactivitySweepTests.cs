@@ -1,0 +1,195 @@
+using System.Text.Json;
+using LiveChat.Core.Chat;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Tickets;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Tests.Sweep;
+
+/// <summary>The sweep looks at the whole database, so every test gets an app (and database) of its own.</summary>
+public sealed class InactivitySweepTests
+{
+    static async Task<LiveChatApp> NewAppAsync()
+    {
+        var app = new LiveChatApp();
+        await ((IAsyncLifetime)app).InitializeAsync();
+        return app;
+    }
+
+    static async Task<JsonElement> SweepAsync(LiveChatApp app) =>
+        await (await app.CreateClient().PostAsync("/admin/functions/AutoEndInactiveSessions", null)).OkJsonAsync(202);
+
+    static async Task<SessionDocument> SessionAsync(LiveChatApp app, ChatScenario chat, string sessionId) =>
+        (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+
+    static async Task<JsonElement?> EndedPayloadAsync(LiveChatApp app, string ticketId, string sessionId)
+    {
+        using var response = await app.Store.Events.ReadItemStreamAsync(Timeline.EndedEventId(sessionId), new PartitionKey(ticketId));
+        if (!response.IsSuccessStatusCode) return null;
+        return (await JsonDocument.ParseAsync(response.Content)).RootElement.GetProperty("payload").Clone();
+    }
+
+    [Fact]
+    public async Task Machine_offline_ends_the_session_after_five_minutes_not_before()
+    {
+        await using var app = await NewAppAsync();
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+
+        app.Time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
+        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+        Assert.True((await SessionAsync(app, chat, sessionId)).IsActive);
+
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        var result = await SweepAsync(app);
+        Assert.Equal(1, result.GetProperty("reasons").GetProperty("maquina_offline").GetInt32());
+        var payload = (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value;
+        Assert.True(payload.GetProperty("autoEnded").GetBoolean());
+        Assert.Equal("maquina_offline", payload.GetProperty("reason").GetString());
+        Assert.Equal(301_000, payload.GetProperty("durationMs").GetInt64());
+        Assert.False(payload.TryGetProperty("inactiveForMs", out _));
+    }
+
+    [Fact]
+    public async Task Twelve_hours_without_activity_ends_an_online_chat_as_inatividade_chat()
+    {
+        await using var app = await NewAppAsync();
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+
+        app.Time.Advance(TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1));
+        (await chat.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+
+        app.Time.Advance(TimeSpan.FromMinutes(2));
+        (await chat.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+        var result = await SweepAsync(app);
+        Assert.Equal(1, result.GetProperty("reasons").GetProperty("inatividade_chat").GetInt32());
+        var payload = (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value;
+        Assert.Equal("inatividade_chat", payload.GetProperty("reason").GetString());
+        Assert.Equal((long)TimeSpan.FromHours(12).Add(TimeSpan.FromMinutes(1)).TotalMilliseconds, payload.GetProperty("inactiveForMs").GetInt64());
+    }
+
+    [Fact]
+    public async Task Inactivity_is_judged_before_the_machine_state_and_a_message_keeps_the_chat_alive()
+    {
+        await using var app = await NewAppAsync();
+        var idle = await app.ChatAsync();
+        var idleSession = await idle.StartSessionAsync();
+        var busy = await app.ChatAsync();
+        await busy.StartSessionAsync();
+
+        app.Time.Advance(TimeSpan.FromHours(11));
+        (await busy.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+        (await busy.Machine.PostJsonAsync($"/api/machine/tickets/{busy.TicketId}/chat/messages", new { body = "ainda aqui" })).EnsureSuccessStatusCode();
+        app.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        (await busy.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+
+        var result = await SweepAsync(app);
+        Assert.Equal(1, result.GetProperty("endedCount").GetInt32());
+        Assert.Equal("inatividade_chat", (await EndedPayloadAsync(app, idle.TicketId, idleSession))!.Value.GetProperty("reason").GetString());
+        Assert.Single((await (await busy.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync()).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_ticket_gone_or_without_its_machine_ends_as_ticket_sem_maquina()
+    {
+        await using var app = await NewAppAsync();
+        var unlinked = await app.ChatAsync();
+        var unlinkedSession = await unlinked.StartSessionAsync();
+        var deleted = await app.ChatAsync();
+        var deletedSession = await deleted.StartSessionAsync();
+        await app.Store.Tickets.PatchItemAsync<TicketDocument>(unlinked.TicketId, new PartitionKey(unlinked.TicketId), [PatchOperation.Remove("/machineId")]);
+        await app.Store.Tickets.DeleteItemAsync<TicketDocument>(deleted.TicketId, new PartitionKey(deleted.TicketId));
+
+        var result = await SweepAsync(app);
+        Assert.Equal(2, result.GetProperty("reasons").GetProperty("ticket_sem_maquina").GetInt32());
+        Assert.Equal("ticket_sem_maquina", (await EndedPayloadAsync(app, unlinked.TicketId, unlinkedSession))!.Value.GetProperty("reason").GetString());
+        Assert.Equal("ticket_sem_maquina", (await EndedPayloadAsync(app, deleted.TicketId, deletedSession))!.Value.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Sweep_racing_an_agent_end_ends_each_session_once_with_one_event()
+    {
+        await using var app = await NewAppAsync();
+        var chats = new List<(ChatScenario Chat, string SessionId)>();
+        for (var i = 0; i < 10; i++)
+        {
+            var chat = await app.ChatAsync();
+            chats.Add((chat, await chat.StartSessionAsync()));
+        }
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var agentEnds = chats.Select(c => c.Chat.Agent.PostAsync($"/api/chat/sessions/{c.SessionId}/end", null)).ToList();
+        var sweeps = new[] { SweepAsync(app), SweepAsync(app) };
+        var responses = await Task.WhenAll(agentEnds);
+        var results = await Task.WhenAll(sweeps);
+
+        var endedByAgents = responses.Count(r => (int)r.StatusCode == 200);
+        Assert.All(responses, r => Assert.True((int)r.StatusCode is 200 or 409));
+        Assert.Equal(10, endedByAgents + results.Sum(r => r.GetProperty("endedCount").GetInt32()));
+        foreach (var (chat, sessionId) in chats)
+        {
+            Assert.False((await SessionAsync(app, chat, sessionId)).IsActive);
+            Assert.NotNull(await EndedPayloadAsync(app, chat.TicketId, sessionId));
+        }
+    }
+
+    [Fact]
+    public async Task A_session_ended_without_its_event_gets_it_on_the_next_run()
+    {
+        await using var app = await NewAppAsync();
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        // A crash between the two writes: the session ended, the timeline event and the started event lost.
+        var session = await SessionAsync(app, chat, sessionId);
+        var ended = session with { Status = SessionStatus.Ended, ActiveKey = $"ended:{sessionId}", EndedAt = app.Time.GetUtcNow().ToUnixTimeMilliseconds(), EndedById = chat.AgentId, EndedByName = "Agente", ETag = null };
+        await app.Store.Sessions.ReplaceItemAsync(ended, sessionId, new PartitionKey(chat.MachineId));
+        await app.Store.Events.DeleteItemAsync<object>(Timeline.StartedEventId(sessionId), new PartitionKey(chat.TicketId));
+
+        var result = await SweepAsync(app);
+        Assert.Equal(2, result.GetProperty("repairedEvents").GetInt32());
+        Assert.Equal(chat.AgentId, (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value.GetProperty("agentId").GetString());
+        Assert.Equal(0, (await SweepAsync(app)).GetProperty("repairedEvents").GetInt32());
+    }
+
+    [Fact]
+    public async Task Two_thousand_active_sessions_with_three_hundred_due_are_ended_in_one_run_within_the_round_trip_budget()
+    {
+        await using var app = await NewAppAsync();
+        var now = app.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var stale = now - (long)TimeSpan.FromHours(13).TotalMilliseconds;
+        const int machines = 200, perMachine = 10;
+        var seeds = Enumerable.Range(0, machines).Select(async m =>
+        {
+            // Machines 0-9 are offline (100 sessions); on machines 10-19 chats are idle (100); tickets of 20-29 lost their machine (100).
+            var machine = new MachineDocument { Id = $"m{m}", TenantId = "bulk", Hostname = $"PC-{m}", LastHeartbeatAt = m < 10 ? stale : now };
+            await app.Store.Machines.CreateItemAsync(machine, new PartitionKey(machine.Id));
+            for (var t = 0; t < perMachine; t++)
+            {
+                var ticket = new TicketDocument { Id = $"t{m}-{t}", TenantId = "bulk", Subject = "s", RequesterId = "r", MachineId = m is >= 20 and < 30 ? null : machine.Id };
+                await app.Store.Tickets.CreateItemAsync(ticket, new PartitionKey(ticket.Id));
+                var session = new SessionDocument
+                {
+                    Id = $"s{m}-{t}", MachineId = machine.Id, TenantId = "bulk", TicketId = ticket.Id, ActiveKey = SessionDocument.ActiveKeyFor(ticket.Id),
+                    AgentId = "a", AgentSnapshot = new PersonSnapshot("Agente"), ClientAuthorId = "r", ClientSnapshot = new PersonSnapshot("PC"),
+                    StartedAt = stale - 1000, LastActivityAt = m is >= 10 and < 20 ? stale : now,
+                };
+                await app.Store.Sessions.CreateItemAsync(session, new PartitionKey(machine.Id));
+            }
+        });
+        await Task.WhenAll(seeds);
+
+        var (result, trips) = await app.CountAsync(() => SweepAsync(app));
+        Assert.Equal(2000, result.GetProperty("checkedCount").GetInt32());
+        Assert.Equal(300, result.GetProperty("endedCount").GetInt32());
+        Assert.Equal(100, result.GetProperty("reasons").GetProperty("maquina_offline").GetInt32());
+        Assert.Equal(100, result.GetProperty("reasons").GetProperty("inatividade_chat").GetInt32());
+        Assert.Equal(100, result.GetProperty("reasons").GetProperty("ticket_sem_maquina").GetInt32());
+        Assert.False(result.GetProperty("hasMore").GetBoolean());
+        // Budget (README "Inactivity sweep"): 2 per ended session (conditional replace + event) + 80 for reading.
+        Assert.InRange(trips, 600, 2 * 300 + 80);
+        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+    }
+}
