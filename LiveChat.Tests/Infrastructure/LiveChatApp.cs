@@ -16,7 +16,12 @@ namespace LiveChat.Tests.Infrastructure;
 /// </summary>
 public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetime
 {
-    public FakeTimeProvider Time { get; } = new(TimeProvider.System.GetUtcNow());
+    public LiveChatApp() => Time = new FakeTimeProvider(ClockStart);
+
+    /// <summary>Where the fake clock starts: real now, since Azurite checks SAS expiry against the real clock.</summary>
+    protected virtual DateTimeOffset ClockStart => TimeProvider.System.GetUtcNow();
+
+    public FakeTimeProvider Time { get; }
     public string Database { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
     public ConcurrentQueue<string> Logs { get; } = new();
     public LocalStack Stack { get; private set; } = null!;
