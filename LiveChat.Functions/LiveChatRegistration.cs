@@ -2,6 +2,7 @@ using LiveChat.Core;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
 using LiveChat.Core.Uploads;
@@ -22,6 +23,7 @@ public static class LiveChatRegistration
         services.Configure<StoreOptions>(configuration.GetSection("Cosmos"));
         services.Configure<UploadOptions>(configuration.GetSection("Blob"));
         services.Configure<IdentityOptions>(configuration.GetSection("Identity"));
+        services.Configure<SignalROptions>(configuration.GetSection("SignalR"));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<RoundTripCounter>();
@@ -39,6 +41,12 @@ public static class LiveChatRegistration
         services.AddSingleton<InactivitySweep>();
         services.AddSingleton<Core.Provisioning.Provisioning>();
         services.AddSingleton<Api>();
+        // One long-lived client; pooled connections are recycled so DNS changes of the service are picked up.
+        services.AddHttpClient(nameof(RealtimePublisher))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RealtimePublisher>(sp,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RealtimePublisher))));
+        services.AddSingleton<ChatEvents>();
         services.AddHostedService<StorageInitializer>();
         return services;
     }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
 using Microsoft.Azure.Cosmos;
@@ -11,7 +12,8 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Posting, listing and reading messages, from both sides, and a ticket's history by session.</summary>
 public sealed partial class ChatMessages(
-    CosmosStore store, ChatAccess access, MessageAttachments attachments, TimeProvider time, IOptions<LiveChatOptions> options)
+    CosmosStore store, ChatAccess access, MessageAttachments attachments, ChatEvents events, TimeProvider time,
+    IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -84,11 +86,12 @@ public sealed partial class ChatMessages(
             return new PostMessageResult(stored.Id, stored.CreatedAt, Created: false);
         }
 
-        await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+        var counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
         [
             PatchOperation.Increment(fromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
             PatchOperation.Set("/lastActivityAt", now),
-        ], ct);
+        ], ct) ?? session;
+        await Task.WhenAll(events.MessageCreatedAsync(counted, message), events.UnreadChangedAsync(counted));
         return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
     }
 
@@ -158,10 +161,10 @@ public sealed partial class ChatMessages(
     {
         var ids = ValidateIds(request);
         var session = await access.MachineSessionAsync(machine, ticketId, ct);
-        var processed = await MarkAsync(ticketId, ids, byMachine: true, ct);
+        var marked = await MarkAsync(ticketId, ids, byMachine: true, ct);
         if (session is not null)
-            await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [PatchOperation.Set("/unreadByMachine", 0)], ct);
-        return new MarkReadResult(true, processed);
+            await AnnounceReadAsync(session, byMachine: true, marked, ct);
+        return new MarkReadResult(true, marked.Count);
     }
 
     public async Task<MarkReadResult> MarkReadByAgentAsync(AgentCaller agent, string ticketId, MarkReadRequest request,
@@ -171,10 +174,10 @@ public sealed partial class ChatMessages(
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         var session = ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
-        var processed = await MarkAsync(ticketId, ids, byMachine: false, ct);
+        var marked = await MarkAsync(ticketId, ids, byMachine: false, ct);
         if (session is not null)
-            await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [PatchOperation.Set("/unreadByAgent", 0)], ct);
-        return new MarkReadResult(true, processed);
+            await AnnounceReadAsync(session, byMachine: false, marked, ct);
+        return new MarkReadResult(true, marked.Count);
     }
 
     IReadOnlyList<string> ValidateIds(MarkReadRequest request)
@@ -187,10 +190,19 @@ public sealed partial class ChatMessages(
         return ids.Distinct().ToList();
     }
 
-    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read; returns how many changed.</summary>
-    async Task<int> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
+    /// <summary>Resets the reader's unread counter (as the reference) and tells both sides.</summary>
+    async Task AnnounceReadAsync(SessionDocument session, bool byMachine, IReadOnlyList<string> marked, CancellationToken ct)
     {
-        if (ids.Count == 0) return 0;
+        var reset = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+            [PatchOperation.Set(byMachine ? "/unreadByMachine" : "/unreadByAgent", 0)], ct) ?? session;
+        if (marked.Count > 0) await events.MessagesReadAsync(reset, byMachine, marked);
+        await events.UnreadChangedAsync(reset);
+    }
+
+    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read; returns their ids.</summary>
+    async Task<IReadOnlyList<string>> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
         var query = new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @ticketId AND ARRAY_CONTAINS(@ids, c.id)")
             .WithParameter("@ticketId", ticketId).WithParameter("@ids", ids);
         var found = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct);
@@ -201,7 +213,7 @@ public sealed partial class ChatMessages(
         var now = time.NowMs();
         await Task.WhenAll(unread.Select(m =>
             store.Messages.PatchOrNullAsync<MessageDocument>(m.Id, ticketId, [PatchOperation.Set(path, now)], ct)));
-        return unread.Count;
+        return unread.Select(m => m.Id).ToList();
     }
 
     /// <summary>A ticket's sessions (newest first, up to 50) with their messages (the newest 500 of the ticket).</summary>

@@ -1,6 +1,7 @@
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Tickets;
 using Microsoft.Azure.Cosmos;
@@ -10,7 +11,7 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Starting, ending and listing chat sessions, for agents and for machines.</summary>
 public sealed class ChatSessions(
-    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, TimeProvider time,
+    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, ChatEvents events, TimeProvider time,
     IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -34,6 +35,7 @@ public sealed class ChatSessions(
                 await timeline.WriteAsync(Timeline.StartedEvent(session), ct);
                 if (!ticket.ChatEnabled)
                     await store.Tickets.PatchOrNullAsync<TicketDocument>(ticket.Id, ticket.Id, [PatchOperation.Set("/chatEnabled", true)], ct);
+                await events.SessionStartedAsync(session);
                 return new StartSessionResult(session.Id, IsNew: true);
             }
             var existing = await access.ActiveSessionAsync(machine.Id, ticketId, ct);
@@ -107,6 +109,7 @@ public sealed class ChatSessions(
             if (await store.Sessions.TryReplaceIfUnchangedAsync(ended, ended.Id, ended.MachineId, current.ETag!, ct))
             {
                 await timeline.WriteAsync(Timeline.EndedEvent(ended), ct);
+                await events.SessionEndedAsync(ended);
                 return ended;
             }
         }

@@ -44,6 +44,7 @@ public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetim
             ["Cosmos:Database"] = Database,
             ["Blob:ConnectionString"] = Stack.BlobConnectionString,
             ["Blob:Container"] = "uploads-" + Database,
+            ["SignalR:ConnectionString"] = Stack.SignalRConnectionString,
             ["DevHost:RunTimers"] = "false",
             ["DevHost:SeedDemo"] = "false",
             ["LiveChat:MachineTokenCacheFor"] = "00:00:00",

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace LiveChat.Tests.Infrastructure;
 
 /// <summary>
-/// The local stand-ins (Cosmos, Azurite) started once per test run on free ports, and stopped when the run ends.
+/// The local stand-ins (Cosmos, Azurite, SignalR) started once per test run on free ports, and stopped when the run ends.
 /// Set LIVECHAT_TEST_COSMOS / LIVECHAT_TEST_BLOB to connection strings to run against servers of your own
 /// (the official emulators, or real Azure) instead.
 /// </summary>
@@ -19,6 +19,8 @@ public sealed class LocalStack
     public required string CosmosConnectionString { get; init; }
     public required bool CosmosIsLocal { get; init; }
     public required string BlobConnectionString { get; init; }
+    public required string SignalRConnectionString { get; init; }
+    public const string SignalRAccessKey = "test-signalr-access-key-0123456789abcdef";
 
     public static string RepoRoot { get; } = FindRepoRoot();
 
@@ -55,7 +57,15 @@ public sealed class LocalStack
                    + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
         }
 
-        var stack = new LocalStack { CosmosConnectionString = cosmos, CosmosIsLocal = cosmos.Contains("127.0.0.1"), BlobConnectionString = blob };
+        var signalRPort = FreePort();
+        var signalR = SignalRStandIn.StandIn.Build(SignalRAccessKey, ["--urls", $"http://127.0.0.1:{signalRPort}", "--Logging:LogLevel:Default=Warning"]);
+        await signalR.StartAsync();
+
+        var stack = new LocalStack
+        {
+            CosmosConnectionString = cosmos, CosmosIsLocal = cosmos.Contains("127.0.0.1"), BlobConnectionString = blob,
+            SignalRConnectionString = $"Endpoint=http://127.0.0.1:{signalRPort};AccessKey={SignalRAccessKey};Version=1.0;",
+        };
         stack._processes.AddRange(processes);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => stack.Stop();
         return stack;

@@ -1,0 +1,50 @@
+using LiveChat.Core.Chat;
+
+namespace LiveChat.Core.Realtime;
+
+/// <summary>
+/// The live-chat events (DESIGN §5), each sent after its write committed to the session's machine and to the
+/// tenant's agents group. Payloads carry ids and small summaries; clients fetch the rest.
+/// </summary>
+public sealed class ChatEvents(RealtimePublisher publisher)
+{
+    public const string SessionStarted = "sessionStarted";
+    public const string SessionEnded = "sessionEnded";
+    public const string MessageCreated = "messageCreated";
+    public const string MessagesRead = "messagesRead";
+    public const string UnreadChanged = "unreadChanged";
+    const int PreviewLength = 200;
+
+    public Task SessionStartedAsync(SessionDocument s) => ToBothAsync(s, SessionStarted, new
+    {
+        sessionId = s.Id, ticketId = s.TicketId, ticketRef = s.TicketRef, ticketSubject = s.TicketSubject,
+        agentId = s.AgentId, agentName = s.AgentSnapshot.Name, startedAt = s.StartedAt,
+    });
+
+    public Task SessionEndedAsync(SessionDocument s) => ToBothAsync(s, SessionEnded, new
+    {
+        sessionId = s.Id, ticketId = s.TicketId, endedAt = s.EndedAt, reason = s.EndReason, autoEnded = s.EndReason is not null,
+    });
+
+    public Task MessageCreatedAsync(SessionDocument s, MessageDocument m) => ToBothAsync(s, MessageCreated, new
+    {
+        sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, createdAt = m.CreatedAt, isFromMachine = m.FromMachine,
+        authorName = m.AuthorSnapshot.Name, preview = m.Body.Length > PreviewLength ? m.Body[..PreviewLength] : m.Body,
+        attachmentCount = m.Attachments.Count, cursor = MessageCursor.Of(m).ToString(),
+    });
+
+    public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds) =>
+        ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds });
+
+    /// <summary>Each side hears its own counter.</summary>
+    public Task UnreadChangedAsync(SessionDocument s) => Task.WhenAll(
+        publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), UnreadChanged,
+            new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByMachine }, CancellationToken.None),
+        publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), UnreadChanged,
+            new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByAgent }, CancellationToken.None));
+
+    // Not the request's token: a push due after a committed write is sent even if the caller has gone.
+    Task ToBothAsync(SessionDocument s, string target, object payload) => Task.WhenAll(
+        publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), target, payload, CancellationToken.None),
+        publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), target, payload, CancellationToken.None));
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Realtime;
+
+/// <summary>
+/// Talks to SignalR Service's REST API (api-version 2022-06-01): negotiate tokens, sends to users and groups,
+/// group membership. Best-effort: bounded by SignalR:PublishTimeout, retried on 429/5xx, and a failure is
+/// logged and reported as false, never thrown, so it cannot fail the request that caused it.
+/// </summary>
+public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> options, TimeProvider time, ILogger<RealtimePublisher> log)
+{
+    const string ApiVersion = "2022-06-01";
+    readonly SignalROptions _options = options.Value;
+    readonly SignalRConnection? _connection = string.IsNullOrWhiteSpace(options.Value.ConnectionString)
+        ? null : SignalRConnection.Parse(options.Value.ConnectionString);
+
+    public bool Enabled => _connection is not null;
+
+    public NegotiateResult NegotiateForMachine(MachineCaller machine) => Negotiate(SignalRTokens.MachineUser(machine.MachineId));
+
+    /// <summary>Agents also join their tenant's agents group, which receives every chat event of the tenant.</summary>
+    public async Task<NegotiateResult> NegotiateForAgentAsync(AgentCaller agent, CancellationToken ct)
+    {
+        var user = SignalRTokens.AgentUser(agent.UserId);
+        var result = Negotiate(user);
+        var group = Uri.EscapeDataString(SignalRTokens.AgentsGroup(agent.TenantId));
+        await SendAsync(HttpMethod.Put, $"groups/{group}/users/{Uri.EscapeDataString(user)}", null, ct);
+        return result;
+    }
+
+    NegotiateResult Negotiate(string user)
+    {
+        var connection = _connection ?? throw Errors.ErrorCatalog.RealtimeDisabled.Raise();
+        var url = connection.ClientUrl(_options.Hub);
+        return new NegotiateResult(url, SignalRTokens.Create(connection.AccessKey, url, time.GetUtcNow(), _options.ClientTokenLifetime, user));
+    }
+
+    public Task<bool> SendToUserAsync(string user, string target, object payload, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"users/{Uri.EscapeDataString(user)}/:send", new { target, arguments = new[] { payload } }, ct);
+
+    public Task<bool> SendToGroupAsync(string group, string target, object payload, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"groups/{Uri.EscapeDataString(group)}/:send", new { target, arguments = new[] { payload } }, ct);
+
+    async Task<bool> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        if (_connection is null) return false;
+        var url = _connection.RestUrl(_options.Hub, path);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        budget.CancelAfter(_options.PublishTimeout);
+        for (var attempt = 1; ; attempt++)
+        {
+            HttpStatusCode? status = null;
+            try
+            {
+                using var request = new HttpRequestMessage(method, $"{url}?api-version={ApiVersion}");
+                // The server token's audience is the request URL without its query.
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                    SignalRTokens.Create(_connection.AccessKey, url, time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+                if (body is not null) request.Content = JsonContent.Create(body);
+                using var response = await http.SendAsync(request, budget.Token);
+                if (response.IsSuccessStatusCode) return true;
+                status = response.StatusCode;
+                if (status != HttpStatusCode.TooManyRequests && (int)status < 500) break;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+            {
+                if (budget.IsCancellationRequested) break;
+            }
+            if (attempt >= _options.PublishAttempts) break;
+            try { await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)), budget.Token); }
+            catch (OperationCanceledException) { break; }
+        }
+        log.LogWarning("Push {Method} {Path} to SignalR failed", method.Method, path.Split('/')[0]);
+        return false;
+    }
+}

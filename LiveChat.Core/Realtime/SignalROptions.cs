@@ -1,0 +1,35 @@
+namespace LiveChat.Core.Realtime;
+
+/// <summary>Section "SignalR": Azure SignalR Service in serverless mode, spoken over its REST API.</summary>
+public sealed class SignalROptions
+{
+    /// <summary>"Endpoint=https://x.service.signalr.net;AccessKey=...;Version=1.0;" (optional Port). Empty: push is off.</summary>
+    public string? ConnectionString { get; set; }
+    public string Hub { get; set; } = "livechat";
+    public TimeSpan ClientTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>How long one publish may take, retries included; push never holds a request longer.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public int PublishAttempts { get; set; } = 3;
+}
+
+/// <summary>The parts of a SignalR Service connection string that matter here.</summary>
+public sealed record SignalRConnection(Uri Endpoint, string AccessKey)
+{
+    public static SignalRConnection Parse(string connectionString)
+    {
+        var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        if (!parts.TryGetValue("Endpoint", out var endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
+            throw new FormatException("SignalR connection string needs Endpoint=<absolute URL>.");
+        if (!parts.TryGetValue("AccessKey", out var key) || key.Length == 0)
+            throw new FormatException("SignalR connection string needs AccessKey=<key> (managed identity is not supported for push yet).");
+        var builder = new UriBuilder(uri) { Path = "" };
+        if (parts.TryGetValue("Port", out var port) && int.TryParse(port, out var p)) builder.Port = p;
+        return new SignalRConnection(new Uri(builder.Uri.GetLeftPart(UriPartial.Authority)), key);
+    }
+
+    public string ClientUrl(string hub) => $"{Endpoint.AbsoluteUri.TrimEnd('/')}/client/?hub={hub}";
+    public string RestUrl(string hub, string path) => $"{Endpoint.AbsoluteUri.TrimEnd('/')}/api/hubs/{Uri.EscapeDataString(hub)}/{path}";
+}

@@ -1,0 +1,31 @@
+using LiveChat.Core.Chat;
+using LiveChat.Core.Errors;
+using LiveChat.Core.Realtime;
+using LiveChat.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace LiveChat.Functions.Functions;
+
+/// <summary>
+/// SignalR negotiate: {url, accessToken} for SignalR Service. The stock clients accept it as a redirect, so their
+/// base URL is /api/machine or /api/agent (they POST {base}/negotiate).
+/// </summary>
+public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher)
+{
+    [Function("MachineNegotiate")]
+    public Task<IActionResult> MachineNegotiate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
+        api.Run(req, async ct => ApiResult.Ok(publisher.NegotiateForMachine(await api.MachineAsync(req, ct))));
+
+    [Function("AgentNegotiate")]
+    public Task<IActionResult> AgentNegotiate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/negotiate")] HttpRequest req) =>
+        api.Run(req, async ct =>
+        {
+            var agent = await api.AgentAsync(req, ct);
+            ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+            return ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct));
+        });
+}

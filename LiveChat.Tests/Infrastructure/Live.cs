@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace LiveChat.Tests.Infrastructure;
+
+/// <summary>A stock .NET SignalR client connected through LiveChat's negotiate route, recording what it receives.</summary>
+public sealed class LiveClient : IAsyncDisposable
+{
+    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged"];
+    public HubConnection Connection { get; }
+    public ConcurrentQueue<(string Target, JsonElement Payload)> Received { get; } = new();
+
+    LiveClient(HubConnection connection)
+    {
+        Connection = connection;
+        foreach (var target in Targets)
+            connection.On<JsonElement>(target, payload => Received.Enqueue((target, payload)));
+    }
+
+    /// <summary>basePath: /api/machine or /api/agent. The negotiate call goes to the in-process app; the rest to SignalR.</summary>
+    public static async Task<LiveClient> ConnectAsync(LiveChatApp app, string basePath, string token)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.Server.BaseAddress, basePath), options =>
+            {
+                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                options.HttpMessageHandlerFactory = network => new AppOrNetworkHandler(app.Server.CreateHandler(), network);
+            })
+            .Build();
+        var client = new LiveClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    public async Task<JsonElement> WaitForAsync(string target, Func<JsonElement, bool>? match = null, int timeoutMs = 5000)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.ElapsedMilliseconds < timeoutMs)
+        {
+            foreach (var (t, payload) in Received)
+                if (t == target && (match is null || match(payload))) return payload;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"No {target} received; got: {string.Join(", ", Received.Select(r => r.Target))}");
+    }
+
+    public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+
+    /// <summary>Requests to the test server's host stay in process; everything else goes over the network.</summary>
+    sealed class AppOrNetworkHandler(HttpMessageHandler app, HttpMessageHandler network) : HttpMessageHandler
+    {
+        readonly HttpMessageInvoker _app = new(app);
+        readonly HttpMessageInvoker _network = new(network);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            request.RequestUri!.Host == "localhost" ? _app.SendAsync(request, ct) : _network.SendAsync(request, ct);
+    }
+}

@@ -1,0 +1,117 @@
+using LiveChat.Tests.Infrastructure;
+
+namespace LiveChat.Tests.Realtime;
+
+public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+{
+    [Fact]
+    public async Task Machine_and_agent_hear_each_others_messages_and_the_session_start_and_end()
+    {
+        var chat = await app.ChatAsync();
+        await using var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
+        await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
+
+        var sessionId = await chat.StartSessionAsync();
+        Assert.Equal(chat.TicketId, (await machine.WaitForAsync("sessionStarted")).GetProperty("ticketId").GetString());
+        await agent.WaitForAsync("sessionStarted", p => p.GetProperty("sessionId").GetString() == sessionId);
+
+        var fromAgent = await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "Olá!" })).OkJsonAsync(201);
+        var heard = await machine.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == fromAgent.GetProperty("messageId").GetString());
+        Assert.Equal("Olá!", heard.GetProperty("preview").GetString());
+        Assert.Equal(1, (await machine.WaitForAsync("unreadChanged")).GetProperty("unreadCount").GetInt64());
+
+        var fromMachine = await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "Oi" })).OkJsonAsync(201);
+        await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == fromMachine.GetProperty("messageId").GetString());
+
+        (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { fromAgent.GetProperty("messageId").GetString() } })).EnsureSuccessStatusCode();
+        Assert.Equal("machine", (await agent.WaitForAsync("messagesRead")).GetProperty("readBy").GetString());
+
+        (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).EnsureSuccessStatusCode();
+        await machine.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
+        await agent.WaitForAsync("sessionEnded");
+    }
+
+    [Fact]
+    public async Task Another_tenants_agent_hears_nothing()
+    {
+        var chat = await app.ChatAsync();
+        var stranger = await app.TenantAsync();
+        var (strangerId, _) = await stranger.UserAsync();
+        await using var eavesdropper = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(strangerId));
+        await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
+
+        await chat.StartSessionAsync();
+        await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "segredo" });
+        await agent.WaitForAsync("messageCreated");
+        await Task.Delay(300);
+        Assert.Empty(eavesdropper.Received);
+    }
+
+    [Fact]
+    public async Task After_a_dropped_connection_the_machine_reconnects_and_catches_up_with_the_cursor()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var messages = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
+        var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
+        await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "antes" });
+        var cursor = (await machine.WaitForAsync("messageCreated")).GetProperty("cursor").GetString();
+        await machine.DisposeAsync();
+
+        foreach (var body in new[] { "perdida 1", "perdida 2", "perdida 3" })
+        {
+            app.Time.Advance(TimeSpan.FromMilliseconds(1));
+            await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body });
+        }
+
+        await using var again = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
+        var missed = await (await chat.Machine.GetAsync($"{messages}?since={cursor}")).OkJsonAsync();
+        Assert.Equal(["perdida 1", "perdida 2", "perdida 3"], missed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
+        await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "depois" });
+        Assert.Equal("depois", (await again.WaitForAsync("messageCreated")).GetProperty("preview").GetString());
+    }
+
+    [Fact]
+    public async Task A_session_ended_by_the_sweep_is_pushed()
+    {
+        var chat = await app.ChatAsync();
+        await using var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
+        var sessionId = await chat.StartSessionAsync();
+        (await chat.Tenant.Admin.DeleteAsync($"/api/manage/tickets/{chat.TicketId}/machine")).EnsureSuccessStatusCode();
+        var ended = await machine.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
+        Assert.Equal("ticket_sem_maquina", ended.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Negotiate_needs_a_valid_caller()
+    {
+        await (await app.CreateClient().PostAsync("/api/machine/negotiate", null)).AssertProblemAsync(401, "machine_token_missing");
+        var tenant = await app.TenantAsync();
+        var (_, collaborator) = await tenant.UserAsync("COLLABORATOR");
+        await (await collaborator.PostAsync("/api/agent/negotiate", null)).AssertProblemAsync(403, "forbidden_role");
+    }
+}
+
+/// <summary>SignalR Service unreachable: every API call still succeeds; push is best-effort.</summary>
+public sealed class SignalRDownApp : LiveChatApp
+{
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["SignalR:ConnectionString"] = $"Endpoint=http://127.0.0.1:{LocalStack.FreePort()};AccessKey={LocalStack.SignalRAccessKey};Version=1.0;",
+    };
+}
+
+public sealed class PushOutageTests(SignalRDownApp app) : IClassFixture<SignalRDownApp>
+{
+    [Fact]
+    public async Task With_SignalR_down_the_api_still_answers_2xx()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "oi" })).OkJsonAsync(201);
+        await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "oi" })).OkJsonAsync(201);
+        await (await chat.Agent.PostAsync($"/api/agent/negotiate", null)).OkJsonAsync();
+        await (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).OkJsonAsync();
+        Assert.Contains(app.Logs, l => l.Contains("Push") && l.Contains("failed"));
+    }
+}
