@@ -3,12 +3,15 @@
 #   local/stack.sh start   install (npm ci) if needed, start, wait until each answers
 #   local/stack.sh stop    stop only the processes this script started
 # Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888). State and logs: STACK_DIR (.local/stack).
+# The SignalR stand-in signs with SIGNALR_ACCESS_KEY (the default matches LiveChat.DevHost/appsettings.json).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 state="${STACK_DIR:-$root/.local/stack}"
 cosmos_port="${COSMOS_PORT:-8081}"
 blob_port="${AZURITE_BLOB_PORT:-10000}"
+signalr_port="${SIGNALR_PORT:-8888}"
+signalr_key="${SIGNALR_ACCESS_KEY:-local-signalr-access-key-0123456789abcdef}"
 mkdir -p "$state"
 
 install() {
@@ -43,8 +46,13 @@ start() {
   launch cosmos node "$here/cosmos/server.js" "$cosmos_port"
   launch azurite "$here/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$blob_port" \
     --inMemoryPersistence --skipApiVersionCheck --loose
+  dotnet build "$here/signalr" -c Release -v quiet -nologo >"$state/signalr-build.log" 2>&1 \
+    || { echo "building the SignalR stand-in failed; see $state/signalr-build.log" >&2; return 1; }
+  launch signalr dotnet "$here/signalr/bin/Release/net10.0/LiveChat.SignalRStandIn.dll" \
+    --urls "http://127.0.0.1:$signalr_port" --AccessKey "$signalr_key"
   wait_for cosmos "https://127.0.0.1:$cosmos_port/" -k
   wait_for azurite "http://127.0.0.1:$blob_port/devstoreaccount1?comp=list"
+  wait_for signalr "http://127.0.0.1:$signalr_port/api/hubs/livechat/users/probe"
 }
 
 stop() {
