@@ -1,0 +1,55 @@
+// One account: the Function App's host storage and deployment package, and the attachments ("uploads").
+param name string
+param location string
+param tags object
+param uploadsContainerName string
+param deploymentContainerName string
+@description('Origin of the agent web panel, allowed to PUT attachments straight to Blob Storage.')
+param agentWebOrigin string
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    cors: {
+      corsRules: [
+        {
+          allowedOrigins: [ agentWebOrigin ]
+          allowedMethods: [ 'PUT', 'GET', 'HEAD' ]
+          allowedHeaders: [ 'content-type', 'x-ms-blob-type', 'if-none-match', 'x-ms-version', 'x-ms-date' ]
+          exposedHeaders: [ 'etag' ]
+          maxAgeInSeconds: 600
+        }
+      ]
+    }
+  }
+}
+
+resource uploads 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: uploadsContainerName
+  properties: { publicAccess: 'None' }
+}
+
+resource deployment 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: deploymentContainerName
+  properties: { publicAccess: 'None' }
+}
+
+output accountName string = account.name
+output blobEndpoint string = account.properties.primaryEndpoints.blob
