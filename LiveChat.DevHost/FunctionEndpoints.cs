@@ -18,8 +18,13 @@ public static class FunctionEndpoints
         app.UseStatusCodePages(async context =>
         {
             var http = context.HttpContext;
-            var error = http.Response.StatusCode == StatusCodes.Status405MethodNotAllowed ? ErrorCatalog.MethodNotAllowed : ErrorCatalog.NotFound;
-            await ApiResult.Problem(error, error.Detail, http.Request.Path).ExecuteAsync(http);
+            var error = http.Response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => ErrorCatalog.NotFound,
+                StatusCodes.Status405MethodNotAllowed => ErrorCatalog.MethodNotAllowed,
+                _ => null,
+            };
+            if (error is not null) await ApiResult.Problem(error, error.Detail, http.Request.Path).ExecuteAsync(http);
         });
 
         foreach (var function in catalog.Http)

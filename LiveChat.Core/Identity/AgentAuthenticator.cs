@@ -36,9 +36,10 @@ public sealed class AgentAuthenticator
         };
         if (!string.IsNullOrEmpty(o.Authority))
         {
+            // Keys and, unless Identity:Issuer names one, the issuer come from the authority's metadata.
             _parameters.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
-                o.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever());
-            _parameters.ValidateIssuer = !string.IsNullOrEmpty(o.Issuer);
+                o.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
+                new HttpDocumentRetriever { RequireHttps = o.RequireHttpsMetadata });
         }
         else
         {

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LiveChat.Core.Identity;
 using Microsoft.Azure.Cosmos;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace LiveChat.Tests.Infrastructure;
 
@@ -71,9 +69,6 @@ public static class Given
         var ticketId = await tenant.TicketAsync(machineId);
         return new ChatScenario(tenant, agentId, agent, machineId, token, machine, ticketId);
     }
-
-    public static string AgentToken(this LiveChatApp app, string userId, TimeSpan? lifetime = null) =>
-        DevTokens.Mint(app.Services.GetRequiredService<IOptions<IdentityOptions>>().Value, userId, app.Time.GetUtcNow(), lifetime ?? TimeSpan.FromHours(1));
 
     public static HttpClient ClientWithToken(this LiveChatApp app, string? token)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
 using LiveChat.DevHost;
 using Microsoft.AspNetCore.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveChat.Tests.Infrastructure;
@@ -57,6 +59,10 @@ public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetim
             services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
         });
     }
+
+    /// <summary>An agent token for a user, as the app's identity settings accept (a dev token by default).</summary>
+    public virtual string AgentToken(string userId, TimeSpan? lifetime = null) =>
+        DevTokens.Mint(Services.GetRequiredService<IOptions<IdentityOptions>>().Value, userId, Time.GetUtcNow(), lifetime ?? TimeSpan.FromHours(1));
 
     public CosmosStore Store => Services.GetRequiredService<CosmosStore>();
     public long RoundTrips => Services.GetRequiredService<RoundTripCounter>().Count;
