@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using LiveChat.Core.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -15,8 +14,9 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        // Portuguese texts stay readable; HTML-sensitive characters are still escaped.
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Portuguese texts and SAS URLs stay readable. Relaxed escaping is only unsafe when JSON is pasted into
+        // HTML; these bodies are served as application/json.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public int Status => status;
