@@ -54,4 +54,4 @@ public sealed record HistorySession(
     string SessionId, string AgentName, string? AgentEmail, string? AgentAvatarUrl, string MachineName, string Status,
     long StartedAt, long? EndedAt, string? EndReason, int MessageCount, IReadOnlyList<HistoryMessage> Messages);
 
-public sealed record ChatHistory(IReadOnlyList<HistorySession> Sessions, int TotalMessages);
+public sealed record ChatHistory(IReadOnlyList<HistorySession> Sessions, int TotalMessages, bool MessagesTruncated, long? NextBefore);

@@ -216,18 +216,31 @@ public sealed partial class ChatMessages(
         return unread.Select(m => m.Id).ToList();
     }
 
-    /// <summary>A ticket's sessions (newest first, up to 50) with their messages (the newest 500 of the ticket).</summary>
-    public async Task<ChatHistory> HistoryAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    /// <summary>
+    /// A ticket's sessions, newest first, 50 a page (<paramref name="before"/>: sessions started before that epoch ms),
+    /// each with its messages; at most the newest 500 messages of the page's time span (MessagesTruncated when more;
+    /// the messages list with after = a session's startedAt - 1 reads a whole session forward).
+    /// </summary>
+    public async Task<ChatHistory> HistoryAsync(AgentCaller agent, string ticketId, string? before, CancellationToken ct)
     {
+        long? until = null;
+        if (!string.IsNullOrEmpty(before))
+            until = long.TryParse(before, out var b) && b > 0 ? b : throw ErrorCatalog.ValidationFailed.Raise("before deve ser um timestamp em milissegundos.");
         await access.TicketForAgentAsync(agent, ticketId, ct);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var sessionQuery = new QueryDefinition(
-                $"SELECT TOP {_limits.MaxHistorySessions} * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId ORDER BY c.startedAt DESC")
-            .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId);
-        var sessions = await store.Sessions.QueryAsync<SessionDocument>(sessionQuery, null, ct, _limits.MaxHistorySessions);
-        if (sessions.Count == 0) return new ChatHistory([], 0);
 
-        var (messages, _) = await PageAsync(ticketId, new PageRequest(null, _limits.MaxHistoryMessages), ct);
+        var sessionQuery = new QueryDefinition(
+                $"SELECT TOP {_limits.MaxHistorySessions} * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId AND c.startedAt < @until ORDER BY c.startedAt DESC")
+            .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId).WithParameter("@until", until ?? long.MaxValue);
+        var sessions = await store.Sessions.QueryAsync<SessionDocument>(sessionQuery, null, ct, _limits.MaxHistorySessions);
+        if (sessions.Count == 0) return new ChatHistory([], 0, MessagesTruncated: false, NextBefore: null);
+
+        var messageQuery = new QueryDefinition(
+                $"SELECT TOP {_limits.MaxHistoryMessages} * FROM c WHERE c.ticketId = @ticketId AND c.createdAt >= @from AND c.createdAt < @until ORDER BY c.createdAt DESC, c.id DESC")
+            .WithParameter("@ticketId", ticketId).WithParameter("@from", sessions.Min(s => s.StartedAt)).WithParameter("@until", until ?? long.MaxValue);
+        var messages = await store.Messages.QueryAsync<MessageDocument>(messageQuery, ticketId, ct, _limits.MaxHistoryMessages);
+        messages.Reverse();
+
         var bySession = messages.ToLookup(m => m.SessionId);
         var result = new List<HistorySession>(sessions.Count);
         foreach (var s in sessions.OrderByDescending(s => s.StartedAt))
@@ -240,6 +253,7 @@ public sealed partial class ChatMessages(
                 string.IsNullOrEmpty(s.MachineHostname) ? "Cliente" : s.MachineHostname, s.Status, s.StartedAt, s.EndedAt,
                 s.EndReason, own.Count, own));
         }
-        return new ChatHistory(result, messages.Count);
+        var nextBefore = sessions.Count == _limits.MaxHistorySessions ? sessions.Min(s => s.StartedAt) : (long?)null;
+        return new ChatHistory(result, messages.Count, messages.Count == _limits.MaxHistoryMessages, nextBefore);
     }
 }

@@ -31,7 +31,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
     [Function("GetTicketChatHistory")]
     public Task<IActionResult> GetTicketChatHistory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/history")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct => ApiResult.Ok(await messages.HistoryAsync(await api.AgentAsync(req, ct), ticketId, ct)));
+        api.Run(req, async ct => ApiResult.Ok(await messages.HistoryAsync(await api.AgentAsync(req, ct), ticketId, req.Query["before"], ct)));
 
     [Function("ListAgentSessions")]
     public Task<IActionResult> ListAgentSessions(

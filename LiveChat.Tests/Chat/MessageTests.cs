@@ -165,6 +165,13 @@ public sealed class MessageTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         Assert.Equal(1, sessions[1].GetProperty("messageCount").GetInt32());
         Assert.StartsWith("PC-", sessions[0].GetProperty("machineName").GetString());
 
+        Assert.False(history.GetProperty("messagesTruncated").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, history.GetProperty("nextBefore").ValueKind);
+        var older = await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/history?before={sessions[0].GetProperty("startedAt").GetInt64()}")).OkJsonAsync();
+        Assert.Equal([first], older.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("sessionId").GetString()));
+        Assert.Equal(["primeira"], older.GetProperty("sessions")[0].GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
+        await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/history?before=yesterday")).AssertProblemAsync(400, "validation_failed");
+
         var empty = await chat.Tenant.TicketAsync(chat.MachineId);
         var none = await (await chat.Agent.GetAsync($"/api/tickets/{empty}/chat/history")).OkJsonAsync();
         Assert.Empty(none.GetProperty("sessions").EnumerateArray());
