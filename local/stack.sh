@@ -22,10 +22,15 @@ install() {
   fi
 }
 
-wait_for() { # name url [curl options]
-  local name=$1 url=$2; shift 2
+wait_for() { # name url — any HTTP answer counts (node instead of curl: a fresh machine may lack curl)
+  local name=$1 url=$2
   for _ in $(seq 1 150); do
-    if curl -s -o /dev/null --max-time 2 "$@" "$url"; then echo "$name is up at $url"; return 0; fi
+    if node -e '
+      const u = new URL(process.argv[1]);
+      const lib = require(u.protocol === "https:" ? "https" : "http");
+      lib.get(u, { rejectUnauthorized: false, timeout: 2000 }, () => process.exit(0))
+        .on("error", () => process.exit(1)).on("timeout", () => process.exit(1));
+    ' "$url" 2>/dev/null; then echo "$name is up at $url"; return 0; fi
     sleep 0.2
   done
   echo "$name did not answer at $url; see $state/$name.log" >&2
@@ -50,7 +55,7 @@ start() {
     || { echo "building the SignalR stand-in failed; see $state/signalr-build.log" >&2; return 1; }
   launch signalr dotnet "$here/signalr/bin/Release/net10.0/LiveChat.SignalRStandIn.dll" \
     --urls "http://127.0.0.1:$signalr_port" --AccessKey "$signalr_key"
-  wait_for cosmos "https://127.0.0.1:$cosmos_port/" -k
+  wait_for cosmos "https://127.0.0.1:$cosmos_port/"
   wait_for azurite "http://127.0.0.1:$blob_port/devstoreaccount1?comp=list"
   wait_for signalr "http://127.0.0.1:$signalr_port/api/hubs/livechat/users/probe"
 }
