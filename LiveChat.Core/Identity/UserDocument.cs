@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace LiveChat.Core.Identity;
 
 /// <summary>users container, partition /id. The id is the identity provider's subject (oid or sub).</summary>
@@ -9,6 +11,15 @@ public sealed record UserDocument
     public required string Name { get; init; }
     public string? Email { get; init; }
     public string? AvatarUrl { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
+}
+
+/// <summary>What the API shows of a user.</summary>
+public sealed record UserView(string Id, string TenantId, string Role, string Name, string? Email, string? AvatarUrl)
+{
+    public static UserView Of(UserDocument u) => new(u.Id, u.TenantId, u.Role, u.Name, u.Email, u.AvatarUrl);
 }
 
 public static class Roles

@@ -32,7 +32,8 @@ public sealed partial class Provisioning(
     static string? Optional(string? value, string field, int max = 500) =>
         value is null || value.Length <= max ? value : throw ErrorCatalog.ValidationFailed.Raise($"{field}: até {max} caracteres.");
 
-    public async Task<UserDocument> UpsertUserAsync(AgentCaller admin, string userId, UpsertUserRequest request, CancellationToken ct)
+    /// <summary>Creates or updates a user of the admin's tenant; an id that belongs to another tenant is never taken over.</summary>
+    public async Task<UserView> UpsertUserAsync(AgentCaller admin, string userId, UpsertUserRequest request, CancellationToken ct)
     {
         RequireAdmin(admin);
         ValidId(userId, "userId");
@@ -45,8 +46,10 @@ public sealed partial class Provisioning(
         };
         var existing = await store.Users.ReadOrNullAsync<UserDocument>(userId, userId, ct);
         if (existing is not null && existing.TenantId != admin.TenantId) throw ErrorCatalog.IdTaken.Raise();
-        await store.Users.UpsertItemAsync(user, new PartitionKey(userId), cancellationToken: ct);
-        return user;
+        var written = existing is null
+            ? await store.Users.TryCreateAsync(user, userId, ct)
+            : await store.Users.TryReplaceIfUnchangedAsync(user, userId, userId, existing.ETag!, ct);
+        return written ? UserView.Of(user) : throw ErrorCatalog.ConcurrentUpdate.Raise();
     }
 
     public async Task<MachineTokenIssued> RegisterMachineAsync(AgentCaller admin, RegisterMachineRequest request, CancellationToken ct)
@@ -108,7 +111,7 @@ public sealed partial class Provisioning(
         var token = MachineTokens.Generate();
         var rotated = machine with { TokenHash = MachineTokens.Hash(token) };
         if (!await store.Machines.TryReplaceIfUnchangedAsync(rotated, machine.Id, machine.Id, ETagOf(machine), ct))
-            throw ErrorCatalog.IdTaken.Raise("A máquina foi alterada ao mesmo tempo. Tente novamente.");
+            throw ErrorCatalog.ConcurrentUpdate.Raise();
         var issued = await StoreTokenAsync(rotated, token, ct);
         await RevokeTokenAsync(machine.TokenHash, ct);
         return issued;
@@ -165,7 +168,7 @@ public sealed partial class Provisioning(
         var ticket = await access.TicketForAgentAsync(admin, ticketId, ct);
         var linked = ticket with { MachineId = machineId, ETag = null };
         if (!await store.Tickets.TryReplaceIfUnchangedAsync(linked, ticket.Id, ticket.Id, ticket.ETag!, ct))
-            throw ErrorCatalog.IdTaken.Raise("O ticket foi alterado ao mesmo tempo. Tente novamente.");
+            throw ErrorCatalog.ConcurrentUpdate.Raise();
 
         if (ticket.MachineId is not null && ticket.MachineId != machineId
             && await access.ActiveSessionAsync(ticket.MachineId, ticket.Id, ct) is { } active)
