@@ -40,14 +40,14 @@ public sealed class InactivitySweep(
 
             foreach (var page in active.Chunk(PageSize))
             {
-                if (time.GetUtcNow() > deadline) { hasMore = true; break; }
+                if (time.GetUtcNow() >= deadline) { hasMore = true; break; }
                 checkedCount += page.Length;
                 foreach (var (reason, count) in await SweepPageAsync(page, ct))
                     reasons[reason] = reasons.GetValueOrDefault(reason) + count;
             }
         }
 
-        var repaired = time.GetUtcNow() > deadline ? 0 : await RepairTimelineAsync(ct);
+        var repaired = time.GetUtcNow() >= deadline ? 0 : await RepairTimelineAsync(ct);
         var ended = reasons.Values.Sum();
         log.LogInformation(
             "Sweep checked {Checked} sessions, ended {Ended} (maquina_offline={Offline}, inatividade_chat={Inactive}, ticket_sem_maquina={NoMachine}), repaired {Repaired} events, more={HasMore}",

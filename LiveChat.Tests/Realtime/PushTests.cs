@@ -1,4 +1,6 @@
+using LiveChat.Core.Machines;
 using LiveChat.Tests.Infrastructure;
+using Microsoft.Azure.Cosmos;
 
 namespace LiveChat.Tests.Realtime;
 
@@ -72,14 +74,26 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     }
 
     [Fact]
-    public async Task A_session_ended_by_the_sweep_is_pushed()
+    public async Task Sessions_ended_by_unlinking_or_by_the_sweep_are_pushed()
     {
-        var chat = await app.ChatAsync();
-        await using var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
-        var sessionId = await chat.StartSessionAsync();
-        (await chat.Tenant.Admin.DeleteAsync($"/api/manage/tickets/{chat.TicketId}/machine")).EnsureSuccessStatusCode();
-        var ended = await machine.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
+        var unlinked = await app.ChatAsync();
+        await using var first = await LiveClient.ConnectAsync(app, "/api/machine", unlinked.MachineToken);
+        var unlinkedSession = await unlinked.StartSessionAsync();
+        (await unlinked.Tenant.Admin.DeleteAsync($"/api/manage/tickets/{unlinked.TicketId}/machine")).EnsureSuccessStatusCode();
+        var ended = await first.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == unlinkedSession);
         Assert.Equal("ticket_sem_maquina", ended.GetProperty("reason").GetString());
+
+        var offline = await app.ChatAsync();
+        await using var second = await LiveClient.ConnectAsync(app, "/api/machine", offline.MachineToken);
+        var offlineSession = await offline.StartSessionAsync();
+        // The machine's last heartbeat moves 6 minutes back (advancing the clock instead would also age the
+        // SignalR tokens past what the stand-in, on the real clock, accepts).
+        await app.Store.Machines.PatchItemAsync<MachineDocument>(offline.MachineId, new PartitionKey(offline.MachineId),
+            [PatchOperation.Set("/lastHeartbeatAt", app.Time.GetUtcNow().AddMinutes(-6).ToUnixTimeMilliseconds())]);
+        (await app.CreateClient().PostAsync("/admin/functions/AutoEndInactiveSessions", null)).EnsureSuccessStatusCode();
+        var swept = await second.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == offlineSession);
+        Assert.Equal("maquina_offline", swept.GetProperty("reason").GetString());
+        Assert.True(swept.GetProperty("autoEnded").GetBoolean());
     }
 
     [Fact]

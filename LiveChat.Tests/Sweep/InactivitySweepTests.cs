@@ -10,11 +10,30 @@ namespace LiveChat.Tests.Sweep;
 /// <summary>The sweep looks at the whole database, so every test gets an app (and database) of its own.</summary>
 public sealed class InactivitySweepTests
 {
-    static async Task<LiveChatApp> NewAppAsync()
+    static async Task<LiveChatApp> NewAppAsync(LiveChatApp? app = null)
     {
-        var app = new LiveChatApp();
+        app ??= new LiveChatApp();
         await ((IAsyncLifetime)app).InitializeAsync();
         return app;
+    }
+
+    sealed class NoTimeBudgetApp : LiveChatApp
+    {
+        protected override Dictionary<string, string?> Settings => new() { ["LiveChat:SweepTimeBudget"] = "00:00:00" };
+    }
+
+    [Fact]
+    public async Task What_a_run_cannot_reach_within_its_time_budget_is_left_for_the_next_run()
+    {
+        await using var app = await NewAppAsync(new NoTimeBudgetApp());
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+
+        var result = await SweepAsync(app);
+        Assert.True(result.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(0, result.GetProperty("endedCount").GetInt32());
+        Assert.True((await SessionAsync(app, chat, sessionId)).IsActive);
     }
 
     static async Task<JsonElement> SweepAsync(LiveChatApp app) =>
