@@ -6,11 +6,11 @@ namespace LiveChat.Core.Storage;
 /// <summary>The few shapes of Cosmos call the use cases make; every one names its partition.</summary>
 public static class ContainerExtensions
 {
-    /// <summary>Point read: one round trip; null when missing.</summary>
+    /// <summary>Point read: one round trip; null when missing or when no document could have that id.</summary>
     public static async Task<T?> ReadOrNullAsync<T>(this Container container, string id, string partitionKey, CancellationToken ct)
         where T : class
     {
-        if (string.IsNullOrEmpty(id)) return null;
+        if (!DocumentIds.CouldExist(id) || !DocumentIds.CouldExist(partitionKey)) return null;
         try
         {
             return (await container.ReadItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: ct)).Resource;
