@@ -1,0 +1,61 @@
+using System.Net;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Storage;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Tests.Storage;
+
+/// <summary>The gaps local/cosmos/server.js fixes for the .NET SDK (DESIGN §2), checked through the SDK itself.</summary>
+public sealed class CosmosStandInTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+{
+    static UserDocument User(string id) => new() { Id = id, TenantId = "feed", Role = "AGENT", Name = id };
+
+    [Fact]
+    public async Task Reading_a_missing_item_is_404()
+    {
+        var e = await Assert.ThrowsAsync<CosmosException>(() => app.Store.Users.ReadItemAsync<UserDocument>("missing", new PartitionKey("missing")));
+        Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cross_partition_order_by_and_count_work()
+    {
+        foreach (var name in new[] { "q-b", "q-a", "q-c" })
+            await app.Store.Users.UpsertItemAsync(User(name) with { TenantId = "order" }, new PartitionKey(name));
+        var ordered = await app.Store.Users.QueryAsync<string>(
+            new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = 'order' ORDER BY c.id DESC"), null, default);
+        Assert.Equal(["q-c", "q-b", "q-a"], ordered);
+        var count = await app.Store.Users.QueryAsync<int>(new QueryDefinition("SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = 'order'"), null, default);
+        Assert.Equal(3, count.Single());
+    }
+
+    [Fact]
+    public async Task The_change_feed_returns_later_changes_from_its_continuation()
+    {
+        var container = app.Store.Users;
+        await container.UpsertItemAsync(User("feed-1"), new PartitionKey("feed-1"));
+
+        var (seen, continuation) = await DrainAsync(container.GetChangeFeedIterator<UserDocument>(ChangeFeedStartFrom.Beginning(), ChangeFeedMode.LatestVersion));
+        Assert.Contains("feed-1", seen);
+
+        await container.UpsertItemAsync(User("feed-2"), new PartitionKey("feed-2"));
+        await container.UpsertItemAsync(User("feed-1") with { Name = "renamed" }, new PartitionKey("feed-1"));
+        var (later, next) = await DrainAsync(container.GetChangeFeedIterator<UserDocument>(ChangeFeedStartFrom.ContinuationToken(continuation), ChangeFeedMode.LatestVersion));
+        Assert.Equal(["feed-2", "feed-1"], later);
+
+        var (nothing, _) = await DrainAsync(container.GetChangeFeedIterator<UserDocument>(ChangeFeedStartFrom.ContinuationToken(next), ChangeFeedMode.LatestVersion));
+        Assert.Empty(nothing);
+    }
+
+    static async Task<(List<string> Ids, string Continuation)> DrainAsync(FeedIterator<UserDocument> feed)
+    {
+        var ids = new List<string>();
+        while (true)
+        {
+            var page = await feed.ReadNextAsync();
+            if (page.StatusCode == HttpStatusCode.NotModified) return (ids, page.ContinuationToken);
+            ids.AddRange(page.Select(u => u.Id));
+        }
+    }
+}
