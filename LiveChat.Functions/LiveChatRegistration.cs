@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using LiveChat.Core;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Identity;
@@ -26,6 +28,8 @@ public static class LiveChatRegistration
         services.Configure<SignalROptions>(configuration.GetSection("SignalR"));
 
         services.TryAddSingleton(TimeProvider.System);
+        // The app's own identity (managed identity in Azure), used where no key is configured.
+        services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.AddSingleton<RoundTripCounter>();
         services.AddSingleton<CosmosStore>();
         services.AddSingleton<BlobStore>();

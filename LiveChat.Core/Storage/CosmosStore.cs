@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Azure.Identity;
+using Azure.Core;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +18,7 @@ public sealed class CosmosStore : IDisposable
     readonly CosmosClient _client;
     readonly StoreOptions _options;
 
-    public CosmosStore(IOptions<StoreOptions> options, RoundTripCounter counter)
+    public CosmosStore(IOptions<StoreOptions> options, RoundTripCounter counter, TokenCredential identity)
     {
         _options = options.Value;
         var clientOptions = new CosmosClientOptions
@@ -40,7 +40,7 @@ public sealed class CosmosStore : IDisposable
         _client = !string.IsNullOrWhiteSpace(_options.ConnectionString)
             ? new CosmosClient(_options.ConnectionString, clientOptions)
             : new CosmosClient(_options.Endpoint ?? throw new InvalidOperationException("Set Cosmos:ConnectionString or Cosmos:Endpoint."),
-                new DefaultAzureCredential(), clientOptions);
+                identity, clientOptions);
 
         var database = _client.GetDatabase(_options.Database);
         Tickets = database.GetContainer(Containers.Tickets);

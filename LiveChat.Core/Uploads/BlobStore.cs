@@ -1,5 +1,6 @@
 using Azure;
-using Azure.Identity;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Sas;
@@ -16,14 +17,20 @@ public sealed class BlobStore
     readonly SemaphoreSlim _keyLock = new(1, 1);
     UserDelegationKey? _delegationKey;
 
-    public BlobStore(IOptions<UploadOptions> options, TimeProvider time)
+    public BlobStore(IOptions<UploadOptions> options, TimeProvider time, TokenCredential identity)
     {
         var o = options.Value;
         _time = time;
+        var clientOptions = new BlobClientOptions();
+        if (o.AcceptSelfSignedCertificate)
+            clientOptions.Transport = new HttpClientTransport(new HttpClient(new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+            }));
         _service = !string.IsNullOrWhiteSpace(o.ConnectionString)
-            ? new BlobServiceClient(o.ConnectionString)
+            ? new BlobServiceClient(o.ConnectionString, clientOptions)
             : new BlobServiceClient(new Uri(o.ServiceUri ?? throw new InvalidOperationException("Set Blob:ConnectionString or Blob:ServiceUri.")),
-                new DefaultAzureCredential());
+                identity, clientOptions);
         _container = _service.GetBlobContainerClient(o.Container);
     }
 

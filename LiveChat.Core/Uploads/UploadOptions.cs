@@ -9,6 +9,8 @@ public sealed class UploadOptions
     public string? ConnectionString { get; set; }
     public string? ServiceUri { get; set; }
     public string Container { get; set; } = "uploads";
+    /// <summary>Local stand-ins only (Azurite over HTTPS with its own certificate): trust a self-signed certificate.</summary>
+    public bool AcceptSelfSignedCertificate { get; set; }
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
     public TimeSpan ReadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public long MaxFileSize { get; set; } = 10 * 1024 * 1024;

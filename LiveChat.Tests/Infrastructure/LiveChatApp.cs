@@ -30,7 +30,7 @@ public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetim
 
     protected virtual Dictionary<string, string?> Settings => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Stack = await LocalStack.InstanceAsync();
         _ = Services; // start the host: creates the database and containers
