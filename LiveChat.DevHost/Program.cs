@@ -17,7 +17,11 @@ builder.Services.AddLiveChat(builder.Configuration);
 builder.Services.AddSingleton(sp => new FunctionCatalog(typeof(LiveChatRegistration).Assembly, sp.GetRequiredService<IConfiguration>()));
 builder.Services.AddHostedService<TimerScheduler>();
 builder.Services.AddHostedService<DemoSeed>();
+// As the Function App's platform CORS setting: browser origins allowed to call the API (none by default).
+var origins = builder.Configuration.GetSection("DevHost:AllowedOrigins").Get<string[]>() ?? [];
+builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()));
 
 var app = builder.Build();
+app.UseCors();
 app.MapFunctions();
 app.Run();

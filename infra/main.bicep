@@ -76,6 +76,7 @@ module functionApp 'modules/functionapp.bicep' = {
     storageAccountName: storage.outputs.accountName
     blobEndpoint: storage.outputs.blobEndpoint
     deploymentContainerName: deploymentContainerName
+    allowedOrigins: [ agentWebOrigin ]
     appSettings: {
       APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
       Cosmos__Endpoint: 'https://cosmos-${environmentName}-${suffix}.documents.azure.com:443/'

@@ -43,4 +43,17 @@ public sealed class FunctionMetadataTests(LiveChatApp app) : IClassFixture<LiveC
         Assert.Equal(catalog.Http.Select(f => f.Name).Order(), http.Order());
         Assert.Equal(["AutoEndInactiveSessions"], timers);
     }
+
+    [Theory]
+    [InlineData("http://localhost:3000", true)]
+    [InlineData("https://evil.example", false)]
+    public async Task Browsers_of_allowed_origins_may_call_the_api(string origin, bool allowed)
+    {
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "/api/agent/chat/sessions");
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization");
+        var response = await app.CreateClient().SendAsync(preflight);
+        Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Single() == origin);
+    }
 }

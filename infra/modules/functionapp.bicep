@@ -7,6 +7,8 @@ param storageAccountName string
 param blobEndpoint string
 param deploymentContainerName string
 param appSettings object
+@description('Browser origins allowed to call the API (the agent web panel).')
+param allowedOrigins array
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -39,6 +41,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
+      cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
       appSettings: [for setting in items(union(appSettings, { AzureWebJobsStorage__accountName: storageAccountName })): {
         name: setting.key
         value: setting.value
