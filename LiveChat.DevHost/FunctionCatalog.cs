@@ -16,7 +16,8 @@ public sealed class FunctionCatalog
             var parameters = method.GetParameters();
             if (parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).OfType<HttpTriggerAttribute>().FirstOrDefault() is { } http)
                 Http.Add(new HttpFunction(function.Name, type, method, "/api/" + (http.Route ?? function.Name),
-                    (http.Methods ?? ["get", "post"]).Select(m => m.ToUpperInvariant()).ToArray()));
+                    // No methods means any method, as in the Functions host.
+                    (http.Methods ?? ["get", "post", "put", "patch", "delete", "head", "options"]).Select(m => m.ToUpperInvariant()).ToArray()));
             else if (parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).OfType<TimerTriggerAttribute>().FirstOrDefault() is { } timer)
                 Timers.Add(new TimerFunction(function.Name, type, method, ResolveSetting(timer.Schedule, configuration)));
             else

@@ -108,11 +108,15 @@ public sealed partial class Provisioning(
     {
         var machine = await MachineForAdminAsync(admin, machineId, ct);
         if (machine.Status == MachineStatus.Revoked) throw ErrorCatalog.MachineRevoked.Raise();
+        // The new token exists before the machine points to it; the old one is revoked only once it does not.
         var token = MachineTokens.Generate();
-        var rotated = machine with { TokenHash = MachineTokens.Hash(token) };
-        if (!await store.Machines.TryReplaceIfUnchangedAsync(rotated, machine.Id, machine.Id, ETagOf(machine), ct))
+        var issued = await StoreTokenAsync(machine, token, ct);
+        var rotated = machine with { TokenHash = MachineTokens.Hash(token), ETag = null };
+        if (!await store.Machines.TryReplaceIfUnchangedAsync(rotated, machine.Id, machine.Id, machine.ETag!, ct))
+        {
+            await RevokeTokenAsync(rotated.TokenHash, ct);
             throw ErrorCatalog.ConcurrentUpdate.Raise();
-        var issued = await StoreTokenAsync(rotated, token, ct);
+        }
         await RevokeTokenAsync(machine.TokenHash, ct);
         return issued;
     }
@@ -131,8 +135,6 @@ public sealed partial class Provisioning(
         await store.MachineTokens.PatchOrNullAsync<MachineTokenDocument>(tokenHash, tokenHash, [PatchOperation.Set("/revoked", true)], ct);
         machineAuth.Forget(tokenHash);
     }
-
-    static string ETagOf(MachineDocument m) => m.ETag ?? throw new InvalidOperationException("Read without ETag.");
 
     public async Task<HeartbeatResult> HeartbeatAsync(MachineCaller machine, CancellationToken ct)
     {
