@@ -50,8 +50,7 @@ public sealed class LocalStack
         if (blob is null)
         {
             var port = FreePort();
-            processes.Add(StartNode(Path.Combine(local, "node_modules", "azurite", "dist", "src", "blob", "main.js"),
-                "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"));
+            processes.Add(StartAzurite(port));
             await WaitForAsync(new Uri($"http://127.0.0.1:{port}/devstoreaccount1?comp=list"));
             blob = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
                    + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
@@ -77,6 +76,11 @@ public sealed class LocalStack
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>Azurite's blob service in memory on 127.0.0.1:port; extra arguments e.g. for OAuth over HTTPS.</summary>
+    public static Process StartAzurite(int port, params string[] extraArgs) =>
+        StartNode(Path.Combine(RepoRoot, "local", "node_modules", "azurite", "dist", "src", "blob", "main.js"),
+            ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", .. extraArgs]);
 
     static Process StartNode(string script, params string[] args)
     {

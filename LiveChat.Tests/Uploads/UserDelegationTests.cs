@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -52,16 +51,7 @@ public sealed class UserDelegationApp : LiveChatApp
         await File.WriteAllTextAsync(Path.Combine(dir, "key.pem"), key.ExportPkcs8PrivateKeyPem());
 
         var port = LocalStack.FreePort();
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(LocalStack.RepoRoot, "local", "node_modules", "azurite", "dist", "src", "blob", "main.js"),
-                     "--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose",
-                     "--silent", "--oauth", "basic", "--cert", Path.Combine(dir, "cert.pem"), "--key", Path.Combine(dir, "key.pem") })
-            info.ArgumentList.Add(a);
-        var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = LocalStack.StartAzurite(port, "--oauth", "basic", "--cert", Path.Combine(dir, "cert.pem"), "--key", Path.Combine(dir, "key.pem"));
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { process.Kill(); } catch (InvalidOperationException) { } };
         var uri = $"https://127.0.0.1:{port}/devstoreaccount1";
         await LocalStack.WaitForAsync(new Uri(uri + "?comp=list"));
