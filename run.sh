@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Starts the whole service locally: the Cosmos and Blob stand-ins, then DevHost (the Function App's functions
-# over HTTP, with the sweep timer) on http://127.0.0.1:7071, seeded with a demo tenant whose tokens it prints
-# and writes to .local/demo.env. Ctrl+C stops everything it started.
+# Starts the whole service locally: installs the local stand-ins (npm ci) and builds the apps when needed, then
+# local/run.mjs starts Cosmos, Azurite and SignalR stand-ins, the Functions host stand-in running the real
+# LiveChat.Functions worker on http://127.0.0.1:7071, and seeds a demo tenant whose tokens it prints and writes
+# to .local/demo.env. Ctrl+C (or SIGTERM) stops everything it started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-local/stack.sh start
-trap 'local/stack.sh stop' EXIT
-dotnet run --project LiveChat.DevHost -- --DevHost:SeedDemo=true --DevHost:DemoFile="$PWD/.local/demo.env" "$@"
+if [ ! -d local/node_modules/azurite ] || [ local/package-lock.json -nt local/node_modules/.package-lock.json ]; then
+  echo "Installing the local stand-ins (npm ci)..."
+  (cd local && npm ci --no-audit --no-fund --loglevel=error)
+fi
+echo "Building (Release)..."
+for project in tools/LiveChat.Dev local/functions-host local/signalr; do
+  dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
+done
+exec node local/run.mjs "$@"

@@ -32,12 +32,10 @@ public static class ErrorCatalog
     public static readonly LiveChatError MachineNotLinked = new("machine_not_linked", 403, "Machine not linked to ticket", "Esta máquina não está vinculada a este ticket");
 
     // 404: unknown, or another tenant's
-    public static readonly LiveChatError NotFound = new("not_found", 404, "Route not found", "Recurso não encontrado.");
     public static readonly LiveChatError TicketNotFound = new("ticket_not_found", 404, "Ticket not found", "Ticket não encontrado");
     public static readonly LiveChatError SessionNotFound = new("session_not_found", 404, "Session not found", "Sessão não encontrada");
     public static readonly LiveChatError MachineNotFound = new("machine_not_found", 404, "Machine not found", "Máquina não encontrada");
     public static readonly LiveChatError UserNotFound = new("user_not_found", 404, "User not found", "Usuário não encontrado.");
-    public static readonly LiveChatError MethodNotAllowed = new("method_not_allowed", 405, "Method not allowed", "Método não permitido.");
 
     // 409: the state does not allow it
     public static readonly LiveChatError TicketHasNoMachine = new("ticket_has_no_machine", 409, "Ticket not linked to a machine", "Este ticket não está vinculado a uma máquina");

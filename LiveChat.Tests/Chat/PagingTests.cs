@@ -1,17 +1,18 @@
-using System.Text.Json;
+using LiveChat.Core.Chat;
 using LiveChat.Tests.Infrastructure;
 
 namespace LiveChat.Tests.Chat;
 
-public sealed class PagingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+/// <summary>Cursor paging on the fake clock, which can make a hundred messages share one millisecond.</summary>
+public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
 {
+    ChatMessages Messages => app.Get<ChatMessages>();
+
     [Fact]
     public async Task Cursor_paging_returns_every_message_once_in_order_even_when_a_hundred_share_a_millisecond()
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var machinePost = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
-        var agentPost = $"/api/tickets/{chat.TicketId}/chat/messages";
         var expected = new List<string>();
 
         async Task PostBatchAsync(int from, int count, bool sameMillisecond)
@@ -20,10 +21,8 @@ public sealed class PagingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
             {
                 var batch = Enumerable.Range(i, Math.Min(25, from + count - i)).Select(async n =>
                 {
-                    var response = n % 3 == 0
-                        ? await chat.Agent.PostJsonAsync(agentPost, new { body = $"msg {n}" })
-                        : await chat.Machine.PostJsonAsync(machinePost, new { body = $"msg {n}" });
-                    return (await response.OkJsonAsync(201)).GetProperty("messageId").GetString()!;
+                    var posted = n % 3 == 0 ? await chat.PostFromAgentAsync($"msg {n}") : await chat.PostFromMachineAsync($"msg {n}");
+                    return posted.MessageId;
                 });
                 expected.AddRange(await Task.WhenAll(batch));
                 if (!sameMillisecond) app.Time.Advance(TimeSpan.FromMilliseconds(1));
@@ -36,8 +35,8 @@ public sealed class PagingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         app.Time.Advance(TimeSpan.FromMilliseconds(1));
         await PostBatchAsync(300, 200, sameMillisecond: false);
 
-        var machineRead = await ReadAllAsync(chat.Machine, machinePost, "since");
-        var agentRead = await ReadAllAsync(chat.Agent, agentPost, "after");
+        var machineRead = await ReadAllAsync(cursor => Messages.ListForMachineAsync(chat.Machine, chat.TicketId, cursor, "7", default));
+        var agentRead = await ReadAllAsync(cursor => Messages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
 
         Assert.Equal(500, machineRead.Count);
         Assert.Equal(500, machineRead.Select(m => m.Id).Distinct().Count());
@@ -52,38 +51,36 @@ public sealed class PagingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var post = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
+        Task<MessageList> ListAsync(string? since, string? limit) => Messages.ListForMachineAsync(chat.Machine, chat.TicketId, since, limit, default);
         for (var i = 0; i < 8; i++)
         {
-            await chat.Machine.PostJsonAsync(post, new { body = $"m{i}" });
+            await chat.PostFromMachineAsync($"m{i}");
             app.Time.Advance(TimeSpan.FromMilliseconds(5));
         }
-        var page = await (await chat.Machine.GetAsync(post + "?limit=3")).OkJsonAsync();
-        Assert.Equal(["m5", "m6", "m7"], page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
+        var page = await ListAsync(null, "3");
+        Assert.Equal(["m5", "m6", "m7"], page.Messages.Select(m => m.Body));
 
-        var next = page.GetProperty("nextCursor").GetString();
-        await chat.Machine.PostJsonAsync(post, new { body = "m8" });
-        var after = await (await chat.Machine.GetAsync($"{post}?since={next}")).OkJsonAsync();
-        Assert.Equal(["m8"], after.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
-        var nothing = await (await chat.Machine.GetAsync($"{post}?since={after.GetProperty("nextCursor").GetString()}")).OkJsonAsync();
-        Assert.Empty(nothing.GetProperty("messages").EnumerateArray());
-        Assert.Equal(after.GetProperty("nextCursor").GetString(), nothing.GetProperty("nextCursor").GetString());
+        await chat.PostFromMachineAsync("m8");
+        var after = await ListAsync(page.NextCursor, null);
+        Assert.Equal(["m8"], after.Messages.Select(m => m.Body));
+        var nothing = await ListAsync(after.NextCursor, null);
+        Assert.Empty(nothing.Messages);
+        Assert.Equal(after.NextCursor, nothing.NextCursor);
     }
 
     sealed record Seen(string Id, long CreatedAt);
 
-    static async Task<List<Seen>> ReadAllAsync(HttpClient client, string url, string cursorName)
+    static async Task<List<Seen>> ReadAllAsync(Func<string, Task<MessageList>> list)
     {
         var seen = new List<Seen>();
         var cursor = "0";
         for (var pages = 0; pages < 200; pages++)
         {
-            var page = await (await client.GetAsync($"{url}?{cursorName}={cursor}&limit=7")).OkJsonAsync();
-            var messages = page.GetProperty("messages").EnumerateArray().ToList();
-            if (messages.Count == 0) return seen;
-            Assert.True(messages.Count <= 7);
-            seen.AddRange(messages.Select(m => new Seen(m.GetProperty("id").GetString()!, m.GetProperty("createdAt").GetInt64())));
-            cursor = page.GetProperty("nextCursor").GetString()!;
+            var page = await list(cursor);
+            if (page.Messages.Count == 0) return seen;
+            Assert.True(page.Messages.Count <= 7);
+            seen.AddRange(page.Messages.Select(m => new Seen(m.Id, m.CreatedAt)));
+            cursor = page.NextCursor!;
         }
         throw new InvalidOperationException("paging did not end");
     }

@@ -52,7 +52,7 @@ public sealed class AuthenticationTests(LiveChatApp app) : IClassFixture<LiveCha
         var (_, token, machine) = await tenant.MachineAsync();
         var hash = MachineTokens.Hash(token);
         await app.Store.MachineTokens.PatchItemAsync<MachineTokenDocument>(hash, new PartitionKey(hash),
-            [PatchOperation.Set("/expiresAt", app.Time.GetUtcNow().AddSeconds(-1).ToUnixTimeMilliseconds())]);
+            [PatchOperation.Set("/expiresAt", TimeProvider.System.GetUtcNow().AddSeconds(-1).ToUnixTimeMilliseconds())]);
         await (await machine.GetAsync("/api/machine/chat/updates")).AssertProblemAsync(401, "machine_token_expired");
     }
 
@@ -77,7 +77,7 @@ public sealed class AuthenticationTests(LiveChatApp app) : IClassFixture<LiveCha
         var tenant = await app.TenantAsync();
         var (userId, _) = await tenant.UserAsync();
         var options = new IdentityOptions { Issuer = "livechat-dev", Audience = "api://livechat", DevSigningKey = "local-dev-signing-key-not-for-production-0123456789" };
-        var now = app.Time.GetUtcNow();
+        var now = TimeProvider.System.GetUtcNow();
 
         var wrongKey = DevTokens.Mint(new IdentityOptions { Issuer = options.Issuer, Audience = options.Audience, DevSigningKey = new string('k', 40) }, userId, now, TimeSpan.FromHours(1));
         var wrongAudience = DevTokens.Mint(new IdentityOptions { Issuer = options.Issuer, Audience = "api://other", DevSigningKey = options.DevSigningKey }, userId, now, TimeSpan.FromHours(1));

@@ -32,8 +32,8 @@ public sealed class OidcAuthorityApp : LiveChatApp
         {
             Issuer = issuer, Audience = audience,
             Claims = new Dictionary<string, object> { ["oid"] = subject },
-            Expires = Time.GetUtcNow().AddHours(1).UtcDateTime, NotBefore = Time.GetUtcNow().AddMinutes(-1).UtcDateTime,
-            IssuedAt = Time.GetUtcNow().UtcDateTime,
+            Expires = TimeProvider.System.GetUtcNow().AddHours(1).UtcDateTime, NotBefore = TimeProvider.System.GetUtcNow().AddMinutes(-1).UtcDateTime,
+            IssuedAt = TimeProvider.System.GetUtcNow().UtcDateTime,
             SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
         });
 
@@ -65,7 +65,7 @@ public sealed class OpenIdConnectTests(OidcAuthorityApp app) : IClassFixture<Oid
         var devSigned = LiveChat.Core.Identity.DevTokens.Mint(new LiveChat.Core.Identity.IdentityOptions
         {
             Issuer = OidcAuthorityApp.Issuer, Audience = "api://livechat-prod", DevSigningKey = "local-dev-signing-key-not-for-production-0123456789",
-        }, admin, app.Time.GetUtcNow(), TimeSpan.FromHours(1));
+        }, admin, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(1));
         await (await app.ClientWithToken(devSigned).GetAsync("/api/agent/chat/sessions")).AssertProblemAsync(401, "agent_token_invalid");
     }
 }

@@ -18,15 +18,11 @@ public sealed class LiveClient : IAsyncDisposable
             connection.On<JsonElement>(target, payload => Received.Enqueue((target, payload)));
     }
 
-    /// <summary>basePath: /api/machine or /api/agent. The negotiate call goes to the in-process app; the rest to SignalR.</summary>
+    /// <summary>basePath: /api/machine or /api/agent. Negotiate goes to the app, which redirects the client to SignalR.</summary>
     public static async Task<LiveClient> ConnectAsync(LiveChatApp app, string basePath, string token)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, basePath), options =>
-            {
-                options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                options.HttpMessageHandlerFactory = network => new AppOrNetworkHandler(app.Server.CreateHandler(), network);
-            })
+            .WithUrl(new Uri(app.BaseAddress, basePath), options => options.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
         var client = new LiveClient(connection);
         await connection.StartAsync();
@@ -46,14 +42,4 @@ public sealed class LiveClient : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
-
-    /// <summary>Requests to the test server's host stay in process; everything else goes over the network.</summary>
-    sealed class AppOrNetworkHandler(HttpMessageHandler app, HttpMessageHandler network) : HttpMessageHandler
-    {
-        readonly HttpMessageInvoker _app = new(app);
-        readonly HttpMessageInvoker _network = new(network);
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
-            request.RequestUri!.Host == "localhost" ? _app.SendAsync(request, ct) : _network.SendAsync(request, ct);
-    }
 }

@@ -1,93 +1,89 @@
 using System.Collections.Concurrent;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
-using LiveChat.DevHost;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
+using LiveChat.FunctionsHost;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LiveChat.Tests.Infrastructure;
 
 /// <summary>
-/// DevHost over real HTTP semantics (TestServer) against the local servers. One per test class, with its own
-/// database and fake clock, so classes run in parallel without seeing each other's sessions.
+/// The Function App as it runs in Azure: the real LiveChat.Functions worker process under the Functions host
+/// stand-in (local/functions-host), reached over HTTP, against the local servers. One host and worker per set of
+/// settings for the whole run (tests isolate by tenant); a subclass with other settings gets its own.
 /// </summary>
-public class LiveChatApp : WebApplicationFactory<FunctionCatalog>, IAsyncLifetime
+public class LiveChatApp : IAsyncLifetime
 {
-    public LiveChatApp() => Time = new FakeTimeProvider(ClockStart);
-
-    /// <summary>Where the fake clock starts: real now, since Azurite checks SAS expiry against the real clock.</summary>
-    protected virtual DateTimeOffset ClockStart => TimeProvider.System.GetUtcNow();
-
-    public FakeTimeProvider Time { get; }
-    public string Database { get; } = "test-" + Guid.NewGuid().ToString("N")[..12];
-    public ConcurrentQueue<string> Logs { get; } = new();
-    public LocalStack Stack { get; private set; } = null!;
+    static readonly ConcurrentDictionary<string, Lazy<Task<RunningApp>>> Running = new();
+    RunningApp? _running;
 
     protected virtual Dictionary<string, string?> Settings => [];
 
+    RunningApp App => _running ?? throw new InvalidOperationException("Not initialized.");
+    public Uri BaseAddress => App.BaseAddress;
+    public CosmosStore Store => App.Services.GetRequiredService<CosmosStore>();
+    public ConcurrentQueue<string> Logs => App.Logs;
+    public int WorkerProcessId => App.Host.Services.GetRequiredService<WorkerProcess>().ProcessId ?? 0;
+    public IdentityOptions Identity => App.Services.GetRequiredService<IOptions<IdentityOptions>>().Value;
+
     public virtual async Task InitializeAsync()
     {
-        Stack = await LocalStack.InstanceAsync();
-        _ = Services; // start the host: creates the database and containers
+        var settings = Settings;
+        var key = string.Join(";", settings.OrderBy(s => s.Key).Select(s => $"{s.Key}={s.Value}"));
+        _running = await Running.GetOrAdd(key, _ => new Lazy<Task<RunningApp>>(() => RunningApp.StartAsync(settings))).Value;
     }
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Development");
-        var settings = new Dictionary<string, string?>
-        {
-            ["Cosmos:ConnectionString"] = Stack.CosmosConnectionString,
-            ["Cosmos:AcceptSelfSignedCertificate"] = Stack.CosmosIsLocal.ToString(),
-            ["Cosmos:Database"] = Database,
-            ["Blob:ConnectionString"] = Stack.BlobConnectionString,
-            ["Blob:Container"] = "uploads-" + Database,
-            ["SignalR:ConnectionString"] = Stack.SignalRConnectionString,
-            ["DevHost:RunTimers"] = "false",
-            ["DevHost:SeedDemo"] = "false",
-            ["LiveChat:MachineTokenCacheFor"] = "00:00:00",
-        };
-        foreach (var (key, value) in Settings) settings[key] = value;
-        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
-        builder.ConfigureServices(services =>
-        {
-            services.AddSingleton<TimeProvider>(Time);
-            services.AddLogging(logging => logging.AddProvider(new CapturingLoggerProvider(Logs)));
-        });
-    }
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
     /// <summary>An agent token for a user, as the app's identity settings accept (a dev token by default).</summary>
     public virtual string AgentToken(string userId, TimeSpan? lifetime = null) =>
-        DevTokens.Mint(Services.GetRequiredService<IOptions<IdentityOptions>>().Value, userId, Time.GetUtcNow(), lifetime ?? TimeSpan.FromHours(1));
+        DevTokens.Mint(Identity, userId, TimeProvider.System.GetUtcNow(), lifetime ?? TimeSpan.FromHours(1));
 
-    public CosmosStore Store => Services.GetRequiredService<CosmosStore>();
-    public long RoundTrips => Services.GetRequiredService<RoundTripCounter>().Count;
+    public Task DisposeAsync() => Task.CompletedTask; // shared for the run; stopped when the test process exits
 
-    /// <summary>Cosmos round trips made by <paramref name="action"/> (tests of a class run one at a time).</summary>
-    public async Task<(T Result, long RoundTrips)> CountAsync<T>(Func<Task<T>> action)
+    sealed record RunningApp(WebApplication Host, ServiceProvider Services, Uri BaseAddress, ConcurrentQueue<string> Logs)
     {
-        var before = RoundTrips;
-        var result = await action();
-        return (result, RoundTrips - before);
+        public static async Task<RunningApp> StartAsync(Dictionary<string, string?> overrides)
+        {
+            var stack = await LocalStack.InstanceAsync();
+            var settings = TestSettings.For(stack, "http-" + Guid.NewGuid().ToString("N")[..12], overrides);
+            // The schedule stays off so no sweep runs under a test's feet; tests run it through the admin endpoint.
+            settings["AzureWebJobs.AutoEndInactiveSessions.Disabled"] = "true";
+            var services = await CoreApp.StartAsync(settings, TimeProvider.System);
+
+            var port = LocalStack.FreePort();
+            var logs = new ConcurrentQueue<string>();
+            var host = FunctionsHostApp.Build([], builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ScriptRoot"] = WorkerBuild, ["SettingsFile"] = TestSettings.SampleFile, ["Port"] = port.ToString(),
+                }.Concat(TestSettings.AsAppSettings(settings).Select(s => KeyValuePair.Create("Values:" + s.Key, s.Value))));
+                builder.Logging.ClearProviders();
+            });
+            host.Services.GetRequiredService<WorkerLogSink>().Observer = logs.Enqueue;
+            await host.StartAsync();
+            // The test process may end without stopping the host: its worker must not outlive the run.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => host.Services.GetRequiredService<WorkerProcess>().Kill();
+
+            var running = new RunningApp(host, services, new Uri($"http://127.0.0.1:{port}"), logs);
+            await running.WaitUntilServingAsync();
+            return running;
+        }
+
+        async Task WaitUntilServingAsync()
+        {
+            using var http = new HttpClient { BaseAddress = BaseAddress };
+            var response = await http.GetAsync("/api/health");
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"The worker did not serve /api/health: {(int)response.StatusCode}\n{string.Join('\n', Logs)}");
+        }
     }
 
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-}
-
-sealed class CapturingLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, sink);
-    public void Dispose() { }
-
-    sealed class Logger(string category, ConcurrentQueue<string> sink) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
-    }
+    /// <summary>The worker's build output in the configuration the tests were built in (Release under test.sh).</summary>
+    public static string WorkerBuild { get; } = Path.Combine(LocalStack.RepoRoot, "LiveChat.Functions", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory).Name);
 }

@@ -17,8 +17,9 @@ public sealed class ProvisioningTests(LiveChatApp app) : IClassFixture<LiveChatA
         var (machineId, _, machine) = await tenant.MachineAsync(online: false);
         Assert.False((await (await tenant.Admin.GetAsync($"/api/manage/machines/{machineId}")).OkJsonAsync()).GetProperty("online").GetBoolean());
 
+        var before = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
         var beat = await (await machine.PostAsync("/api/machine/heartbeat", null)).OkJsonAsync();
-        Assert.Equal(app.Time.GetUtcNow().ToUnixTimeMilliseconds(), beat.GetProperty("lastHeartbeatAt").GetInt64());
+        Assert.InRange(beat.GetProperty("lastHeartbeatAt").GetInt64(), before, TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
         Assert.True((await (await tenant.Admin.GetAsync($"/api/manage/machines/{machineId}")).OkJsonAsync()).GetProperty("online").GetBoolean());
 
         var ticketId = await tenant.TicketAsync(machineId, reference: 42, subject: "Sem rede");
@@ -84,13 +85,6 @@ public sealed class ProvisioningTests(LiveChatApp app) : IClassFixture<LiveChatA
         await (await second.Admin.PutAsJsonAsync($"/api/manage/users/{userId}", new { role = "ADMIN", name = "Mallory" })).AssertProblemAsync(409, "id_taken");
         var user = (await app.Store.Users.ReadItemAsync<UserDocument>(userId, new PartitionKey(userId))).Resource;
         Assert.Equal((first.Id, "AGENT"), (user.TenantId, user.Role));
-    }
-
-    [Fact]
-    public async Task Unknown_routes_and_wrong_methods_are_problem_json_not_500()
-    {
-        await (await app.CreateClient().GetAsync("/api/does/not/exist")).AssertProblemAsync(404, "not_found");
-        await (await app.CreateClient().DeleteAsync("/api/health")).AssertProblemAsync(405, "method_not_allowed");
     }
 
     [Fact]

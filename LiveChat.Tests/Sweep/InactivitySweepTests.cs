@@ -1,23 +1,27 @@
 using System.Text.Json;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Sweep;
 using LiveChat.Core.Tickets;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveChat.Tests.Sweep;
 
-/// <summary>The sweep looks at the whole database, so every test gets an app (and database) of its own.</summary>
+/// <summary>
+/// The sweep on LiveChat.Core with a fake clock (its HTTP-free trigger is the timer; HostingTests runs it through the
+/// host). It looks at the whole database, so every test gets an app (and database) of its own.
+/// </summary>
 public sealed class InactivitySweepTests
 {
-    static async Task<LiveChatApp> NewAppAsync(LiveChatApp? app = null)
+    static async Task<CoreApp> NewAppAsync(CoreApp? app = null)
     {
-        app ??= new LiveChatApp();
-        await ((IAsyncLifetime)app).InitializeAsync();
+        app ??= new CoreApp();
+        await app.InitializeAsync();
         return app;
     }
 
-    sealed class NoTimeBudgetApp : LiveChatApp
+    sealed class NoTimeBudgetApp : CoreApp
     {
         protected override Dictionary<string, string?> Settings => new() { ["LiveChat:SweepTimeBudget"] = "00:00:00" };
     }
@@ -25,24 +29,25 @@ public sealed class InactivitySweepTests
     [Fact]
     public async Task What_a_run_cannot_reach_within_its_time_budget_is_left_for_the_next_run()
     {
-        await using var app = await NewAppAsync(new NoTimeBudgetApp());
+        var app = await NewAppAsync(new NoTimeBudgetApp());
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
         app.Time.Advance(TimeSpan.FromMinutes(6));
 
         var result = await SweepAsync(app);
-        Assert.True(result.GetProperty("hasMore").GetBoolean());
-        Assert.Equal(0, result.GetProperty("endedCount").GetInt32());
+        Assert.True(result.HasMore);
+        Assert.Equal(0, result.EndedCount);
         Assert.True((await SessionAsync(app, chat, sessionId)).IsActive);
     }
 
-    static async Task<JsonElement> SweepAsync(LiveChatApp app) =>
-        await (await app.CreateClient().PostAsync("/admin/functions/AutoEndInactiveSessions", null)).OkJsonAsync(202);
+    static Task<SweepResult> SweepAsync(CoreApp app) => app.Get<InactivitySweep>().RunAsync(default);
 
-    static async Task<SessionDocument> SessionAsync(LiveChatApp app, ChatScenario chat, string sessionId) =>
+    static int Ended(SweepResult result, string reason) => result.Reasons.TryGetValue(reason, out var n) ? n : 0;
+
+    static async Task<SessionDocument> SessionAsync(CoreApp app, CoreChat chat, string sessionId) =>
         (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
 
-    static async Task<JsonElement?> EndedPayloadAsync(LiveChatApp app, string ticketId, string sessionId)
+    static async Task<JsonElement?> EndedPayloadAsync(CoreApp app, string ticketId, string sessionId)
     {
         using var response = await app.Store.Events.ReadItemStreamAsync(Timeline.EndedEventId(sessionId), new PartitionKey(ticketId));
         if (!response.IsSuccessStatusCode) return null;
@@ -52,17 +57,17 @@ public sealed class InactivitySweepTests
     [Fact]
     public async Task Machine_offline_ends_the_session_after_five_minutes_not_before()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
 
         app.Time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
-        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+        Assert.Equal(0, (await SweepAsync(app)).EndedCount);
         Assert.True((await SessionAsync(app, chat, sessionId)).IsActive);
 
         app.Time.Advance(TimeSpan.FromSeconds(2));
         var result = await SweepAsync(app);
-        Assert.Equal(1, result.GetProperty("reasons").GetProperty("maquina_offline").GetInt32());
+        Assert.Equal(1, Ended(result, "maquina_offline"));
         var payload = (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value;
         Assert.True(payload.GetProperty("autoEnded").GetBoolean());
         Assert.Equal("maquina_offline", payload.GetProperty("reason").GetString());
@@ -73,18 +78,18 @@ public sealed class InactivitySweepTests
     [Fact]
     public async Task Twelve_hours_without_activity_ends_an_online_chat_as_inatividade_chat()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
 
         app.Time.Advance(TimeSpan.FromHours(12) - TimeSpan.FromMinutes(1));
-        (await chat.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
-        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+        await chat.HeartbeatAsync();
+        Assert.Equal(0, (await SweepAsync(app)).EndedCount);
 
         app.Time.Advance(TimeSpan.FromMinutes(2));
-        (await chat.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+        await chat.HeartbeatAsync();
         var result = await SweepAsync(app);
-        Assert.Equal(1, result.GetProperty("reasons").GetProperty("inatividade_chat").GetInt32());
+        Assert.Equal(1, Ended(result, "inatividade_chat"));
         var payload = (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value;
         Assert.Equal("inatividade_chat", payload.GetProperty("reason").GetString());
         Assert.Equal((long)TimeSpan.FromHours(12).Add(TimeSpan.FromMinutes(1)).TotalMilliseconds, payload.GetProperty("inactiveForMs").GetInt64());
@@ -93,28 +98,28 @@ public sealed class InactivitySweepTests
     [Fact]
     public async Task Inactivity_is_judged_before_the_machine_state_and_a_message_keeps_the_chat_alive()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var idle = await app.ChatAsync();
         var idleSession = await idle.StartSessionAsync();
         var busy = await app.ChatAsync();
         await busy.StartSessionAsync();
 
         app.Time.Advance(TimeSpan.FromHours(11));
-        (await busy.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
-        (await busy.Machine.PostJsonAsync($"/api/machine/tickets/{busy.TicketId}/chat/messages", new { body = "ainda aqui" })).EnsureSuccessStatusCode();
+        await busy.HeartbeatAsync();
+        await busy.PostFromMachineAsync("ainda aqui");
         app.Time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
-        (await busy.Machine.PostAsync("/api/machine/heartbeat", null)).EnsureSuccessStatusCode();
+        await busy.HeartbeatAsync();
 
         var result = await SweepAsync(app);
-        Assert.Equal(1, result.GetProperty("endedCount").GetInt32());
+        Assert.Equal(1, result.EndedCount);
         Assert.Equal("inatividade_chat", (await EndedPayloadAsync(app, idle.TicketId, idleSession))!.Value.GetProperty("reason").GetString());
-        Assert.Single((await (await busy.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync()).EnumerateArray());
+        Assert.Single(await app.Get<ChatSessions>().ListForMachineAsync(busy.Machine, default));
     }
 
     [Fact]
     public async Task A_ticket_gone_or_without_its_machine_ends_as_ticket_sem_maquina()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var unlinked = await app.ChatAsync();
         var unlinkedSession = await unlinked.StartSessionAsync();
         var deleted = await app.ChatAsync();
@@ -123,7 +128,7 @@ public sealed class InactivitySweepTests
         await app.Store.Tickets.DeleteItemAsync<TicketDocument>(deleted.TicketId, new PartitionKey(deleted.TicketId));
 
         var result = await SweepAsync(app);
-        Assert.Equal(2, result.GetProperty("reasons").GetProperty("ticket_sem_maquina").GetInt32());
+        Assert.Equal(2, Ended(result, "ticket_sem_maquina"));
         Assert.Equal("ticket_sem_maquina", (await EndedPayloadAsync(app, unlinked.TicketId, unlinkedSession))!.Value.GetProperty("reason").GetString());
         Assert.Equal("ticket_sem_maquina", (await EndedPayloadAsync(app, deleted.TicketId, deletedSession))!.Value.GetProperty("reason").GetString());
     }
@@ -131,8 +136,8 @@ public sealed class InactivitySweepTests
     [Fact]
     public async Task Sweep_racing_an_agent_end_ends_each_session_once_with_one_event()
     {
-        await using var app = await NewAppAsync();
-        var chats = new List<(ChatScenario Chat, string SessionId)>();
+        var app = await NewAppAsync();
+        var chats = new List<(CoreChat Chat, string SessionId)>();
         for (var i = 0; i < 10; i++)
         {
             var chat = await app.ChatAsync();
@@ -140,14 +145,12 @@ public sealed class InactivitySweepTests
         }
         app.Time.Advance(TimeSpan.FromMinutes(6));
 
-        var agentEnds = chats.Select(c => c.Chat.Agent.PostAsync($"/api/chat/sessions/{c.SessionId}/end", null)).ToList();
+        var agentEnds = chats.Select(c => EndAsAgentAsync(app, c.Chat, c.SessionId)).ToList();
         var sweeps = new[] { SweepAsync(app), SweepAsync(app) };
-        var responses = await Task.WhenAll(agentEnds);
+        var endedByAgents = (await Task.WhenAll(agentEnds)).Count(ended => ended);
         var results = await Task.WhenAll(sweeps);
 
-        var endedByAgents = responses.Count(r => (int)r.StatusCode == 200);
-        Assert.All(responses, r => Assert.True((int)r.StatusCode is 200 or 409));
-        Assert.Equal(10, endedByAgents + results.Sum(r => r.GetProperty("endedCount").GetInt32()));
+        Assert.Equal(10, endedByAgents + results.Sum(r => r.EndedCount));
         foreach (var (chat, sessionId) in chats)
         {
             Assert.False((await SessionAsync(app, chat, sessionId)).IsActive);
@@ -155,28 +158,42 @@ public sealed class InactivitySweepTests
         }
     }
 
+    /// <summary>True if the agent ended it; false if it was already ended (409 session_not_active).</summary>
+    static async Task<bool> EndAsAgentAsync(CoreApp app, CoreChat chat, string sessionId)
+    {
+        try
+        {
+            await app.Get<ChatSessions>().EndAsync(chat.Agent, sessionId, default);
+            return true;
+        }
+        catch (LiveChat.Core.Errors.LiveChatException e) when (e.Error.Code == "session_not_active")
+        {
+            return false;
+        }
+    }
+
     [Fact]
     public async Task A_session_ended_without_its_event_gets_it_on_the_next_run()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
         // A crash between the two writes: the session ended, the timeline event and the started event lost.
         var session = await SessionAsync(app, chat, sessionId);
-        var ended = session with { Status = SessionStatus.Ended, ActiveKey = $"ended:{sessionId}", EndedAt = app.Time.GetUtcNow().ToUnixTimeMilliseconds(), EndedById = chat.AgentId, EndedByName = "Agente", ETag = null };
+        var ended = session with { Status = SessionStatus.Ended, ActiveKey = $"ended:{sessionId}", EndedAt = app.Time.GetUtcNow().ToUnixTimeMilliseconds(), EndedById = chat.Agent.UserId, EndedByName = "Agente", ETag = null };
         await app.Store.Sessions.ReplaceItemAsync(ended, sessionId, new PartitionKey(chat.MachineId));
         await app.Store.Events.DeleteItemAsync<object>(Timeline.StartedEventId(sessionId), new PartitionKey(chat.TicketId));
 
         var result = await SweepAsync(app);
-        Assert.Equal(2, result.GetProperty("repairedEvents").GetInt32());
-        Assert.Equal(chat.AgentId, (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value.GetProperty("agentId").GetString());
-        Assert.Equal(0, (await SweepAsync(app)).GetProperty("repairedEvents").GetInt32());
+        Assert.Equal(2, result.RepairedEvents);
+        Assert.Equal(chat.Agent.UserId, (await EndedPayloadAsync(app, chat.TicketId, sessionId))!.Value.GetProperty("agentId").GetString());
+        Assert.Equal(0, (await SweepAsync(app)).RepairedEvents);
     }
 
     [Fact]
     public async Task Two_thousand_active_sessions_with_three_hundred_due_are_ended_in_one_run_within_the_round_trip_budget()
     {
-        await using var app = await NewAppAsync();
+        var app = await NewAppAsync();
         var now = app.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var stale = now - (long)TimeSpan.FromHours(13).TotalMilliseconds;
         const int machines = 200, perMachine = 10;
@@ -201,14 +218,14 @@ public sealed class InactivitySweepTests
         await Task.WhenAll(seeds);
 
         var (result, trips) = await app.CountAsync(() => SweepAsync(app));
-        Assert.Equal(2000, result.GetProperty("checkedCount").GetInt32());
-        Assert.Equal(300, result.GetProperty("endedCount").GetInt32());
-        Assert.Equal(100, result.GetProperty("reasons").GetProperty("maquina_offline").GetInt32());
-        Assert.Equal(100, result.GetProperty("reasons").GetProperty("inatividade_chat").GetInt32());
-        Assert.Equal(100, result.GetProperty("reasons").GetProperty("ticket_sem_maquina").GetInt32());
-        Assert.False(result.GetProperty("hasMore").GetBoolean());
+        Assert.Equal(2000, result.CheckedCount);
+        Assert.Equal(300, result.EndedCount);
+        Assert.Equal(100, Ended(result, "maquina_offline"));
+        Assert.Equal(100, Ended(result, "inatividade_chat"));
+        Assert.Equal(100, Ended(result, "ticket_sem_maquina"));
+        Assert.False(result.HasMore);
         // Budget (README "Inactivity sweep"): 2 per ended session (conditional replace + event) + 80 for reading.
         Assert.InRange(trips, 600, 2 * 300 + 80);
-        Assert.Equal(0, (await SweepAsync(app)).GetProperty("endedCount").GetInt32());
+        Assert.Equal(0, (await SweepAsync(app)).EndedCount);
     }
 }

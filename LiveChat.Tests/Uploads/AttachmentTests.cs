@@ -148,7 +148,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
 }
 
 /// <summary>A clock 30 minutes behind real time: every URL it signs has already expired for the storage server.</summary>
-public sealed class PastClockApp : LiveChatApp
+public sealed class PastClockApp : CoreApp
 {
     protected override DateTimeOffset ClockStart => TimeProvider.System.GetUtcNow().AddMinutes(-30);
 }
@@ -159,8 +159,9 @@ public sealed class ExpiredUploadUrlTests(PastClockApp app) : IClassFixture<Past
     public async Task An_expired_upload_url_is_refused_by_storage()
     {
         var chat = await app.ChatAsync();
-        var ticket = await (await chat.Machine.PostJsonAsync("/api/machine/uploads", new { fileName = "a.txt", contentType = "text/plain", size = 2 })).OkJsonAsync();
-        var request = new HttpRequestMessage(HttpMethod.Put, ticket.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent("hi"u8.ToArray()) };
+        var ticket = await app.Get<LiveChat.Core.Uploads.Uploads>().CreateAsync(
+            LiveChat.Core.Uploads.AttachmentOwner.Machine(chat.Machine), new LiveChat.Core.Uploads.UploadRequest("a.txt", "text/plain", 2), default);
+        var request = new HttpRequestMessage(HttpMethod.Put, ticket.UploadUrl) { Content = new ByteArrayContent("hi"u8.ToArray()) };
         request.Headers.Add("x-ms-blob-type", "BlockBlob");
         Assert.Equal(HttpStatusCode.Forbidden, (await new HttpClient().SendAsync(request)).StatusCode);
     }

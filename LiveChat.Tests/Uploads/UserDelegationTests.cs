@@ -2,8 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
+using LiveChat.Core.Chat;
+using LiveChat.Core.Uploads;
 using LiveChat.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -12,9 +13,10 @@ namespace LiveChat.Tests.Uploads;
 
 /// <summary>
 /// Production signs SAS with a user-delegation key obtained by the app's identity (no account key). Azurite over
-/// HTTPS with OAuth stands in for Storage, and a fixed credential for the managed identity.
+/// HTTPS with OAuth stands in for Storage, and a fixed credential for the managed identity, so the app's services
+/// run in this process (the credential cannot be handed to a worker process).
 /// </summary>
-public sealed class UserDelegationApp : LiveChatApp
+public sealed class UserDelegationApp : CoreApp
 {
     static readonly Lazy<Task<string>> OAuthAzurite = new(StartAzuriteWithOAuthAsync);
     string _serviceUri = "";
@@ -32,11 +34,7 @@ public sealed class UserDelegationApp : LiveChatApp
         ["Blob:AcceptSelfSignedCertificate"] = "true",
     };
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton<TokenCredential>(new FixedIdentity()));
-    }
+    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<TokenCredential>(new FixedIdentity());
 
     static async Task<string> StartAzuriteWithOAuthAsync()
     {
@@ -90,8 +88,8 @@ public sealed class UserDelegationTests(UserDelegationApp app) : IClassFixture<U
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var upload = await (await chat.Machine.PostJsonAsync("/api/machine/uploads", new { fileName = "log.txt", contentType = "text/plain", size = 3 })).OkJsonAsync();
-        var url = upload.GetProperty("uploadUrl").GetString()!;
+        var upload = await app.Get<LiveChat.Core.Uploads.Uploads>().CreateAsync(AttachmentOwner.Machine(chat.Machine), new UploadRequest("log.txt", "text/plain", 3), default);
+        var url = upload.UploadUrl;
         Assert.Contains("skoid=", url);
         Assert.Contains("sp=c", url);
 
@@ -101,10 +99,9 @@ public sealed class UserDelegationTests(UserDelegationApp app) : IClassFixture<U
         Assert.Equal(HttpStatusCode.Created, (await Storage.SendAsync(put)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Storage.GetAsync(url)).StatusCode);
 
-        await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
-            new { body = "log", attachments = new[] { new { storageId = upload.GetProperty("attachmentId").GetString() } } })).OkJsonAsync(201);
-        var attachment = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync())
-            .GetProperty("messages")[0].GetProperty("attachments")[0];
-        Assert.Equal("abc"u8.ToArray(), await Storage.GetByteArrayAsync(attachment.GetProperty("url").GetString()));
+        var messages = app.Get<ChatMessages>();
+        await messages.PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest("log", null, [new AttachmentCitation(upload.AttachmentId)]), default);
+        var attachment = (await messages.ListForAgentAsync(chat.Agent, chat.TicketId, null, null, default)).Messages[0].Attachments[0];
+        Assert.Equal("abc"u8.ToArray(), await Storage.GetByteArrayAsync(attachment.Url!));
     }
 }

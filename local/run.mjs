@@ -1,0 +1,98 @@
+// Runs the whole service locally (./run.sh builds, then hands over to this): the Cosmos, Blob and SignalR stand-ins,
+// then the Functions host stand-in with the real worker, then seeds a demo tenant into .local/demo.env.
+// Ctrl+C, SIGINT or SIGTERM stops everything it started within 2 s — also when started in the background, where a
+// shell leaves SIGINT ignored (Node resets it, bash cannot).
+//   node local/run.mjs [--stack-only]   --stack-only: just the stand-ins, e.g. for `func start` in LiveChat.Functions
+// Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888), LIVECHAT_PORT (7071).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const logs = path.join(root, '.local', 'stack');
+fs.mkdirSync(logs, { recursive: true });
+const port = (name, fallback) => Number(process.env[name] || fallback);
+const cosmosPort = port('COSMOS_PORT', 8081), blobPort = port('AZURITE_BLOB_PORT', 10000);
+const signalRPort = port('SIGNALR_PORT', 8888), apiPort = port('LIVECHAT_PORT', 7071);
+const release = (project, dll) => path.join(root, project, 'bin', 'Release', 'net10.0', dll);
+const settings = path.join(root, 'LiveChat.Functions', 'local.settings.json');
+const sample = path.join(root, 'local.settings.sample.json');
+if (!fs.existsSync(settings)) fs.copyFileSync(sample, settings);
+// The SignalR stand-in signs with the access key the app is configured with.
+const signalRKey = /AccessKey=([^;]+)/.exec(JSON.parse(fs.readFileSync(settings, 'utf8')).Values.SignalR__ConnectionString ?? '')?.[1]
+  ?? 'local-signalr-access-key-0123456789abcdef';
+
+const children = [];
+let stopping = false;
+
+// stopSignal: the in-memory stand-ins have nothing to save, and Azurite takes minutes to close on SIGTERM.
+function start(name, command, args, { toConsole = false, stopSignal = 'SIGTERM' } = {}) {
+  const out = toConsole ? 'inherit' : fs.openSync(path.join(logs, `${name}.log`), 'w');
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', out, out] });
+  children.push({ name, child, stopSignal });
+  child.on('exit', (code, signal) => {
+    if (stopping) return;
+    console.error(`${name} exited (${signal ?? code})${toConsole ? '' : `; see .local/stack/${name}.log`}`);
+    stop(1);
+  });
+  return child;
+}
+
+function answers(url) {
+  return new Promise(resolve => {
+    const lib = url.startsWith('https:') ? https : http;
+    lib.get(url, { rejectUnauthorized: false, timeout: 2000 }, res => { res.resume(); resolve(res.statusCode); })
+      .on('error', () => resolve(0)).on('timeout', function () { this.destroy(); resolve(0); });
+  });
+}
+
+async function waitFor(name, url, ok = status => status > 0, seconds = 60) {
+  for (const until = Date.now() + seconds * 1000; Date.now() < until && !stopping;) {
+    if (ok(await answers(url))) { console.log(`${name} is up at ${url}`); return; }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  if (!stopping) { console.error(`${name} did not answer at ${url}`); stop(1); }
+}
+
+async function stop(code) {
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter(c => c.child.exitCode === null && c.child.signalCode === null);
+  const exited = running.map(c => new Promise(r => c.child.once('exit', r)));
+  for (const c of running) c.child.kill(c.stopSignal);
+  await Promise.race([Promise.all(exited), new Promise(r => setTimeout(r, 1700))]);
+  for (const c of running) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  process.exit(code);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+start('cosmos', 'node', [path.join(root, 'local', 'cosmos', 'server.js'), String(cosmosPort)], { stopSignal: 'SIGKILL' });
+// --silent: no access log, which would keep every SAS URL (and its signature) in the log file.
+start('azurite', 'node', [path.join(root, 'local', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'),
+  '--blobHost', '127.0.0.1', '--blobPort', String(blobPort), '--inMemoryPersistence', '--skipApiVersionCheck', '--loose', '--silent'],
+  { stopSignal: 'SIGKILL' });
+start('signalr', 'dotnet', [release('local/signalr', 'LiveChat.SignalRStandIn.dll'),
+  '--urls', `http://127.0.0.1:${signalRPort}`, '--AccessKey', signalRKey]);
+await Promise.all([
+  waitFor('cosmos', `https://127.0.0.1:${cosmosPort}/`),
+  waitFor('azurite', `http://127.0.0.1:${blobPort}/devstoreaccount1?comp=list`),
+  waitFor('signalr', `http://127.0.0.1:${signalRPort}/api/hubs/livechat/users/probe`),
+]);
+
+if (process.argv.includes('--stack-only')) {
+  console.log('Local stand-ins running; Ctrl+C stops them.');
+} else {
+  start('functions-host', 'dotnet', [release('local/functions-host', 'LiveChat.FunctionsHost.dll'),
+    '--ScriptRoot', path.join(root, 'LiveChat.Functions', 'bin', 'Release', 'net10.0'),
+    '--SettingsFile', settings, '--SettingsSample', sample, '--Port', String(apiPort)], { toConsole: true });
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  await waitFor('LiveChat worker', `${baseUrl}/api/health`, status => status === 200, 120);
+  const seed = spawn('dotnet', [release('tools/LiveChat.Dev', 'LiveChat.Dev.dll'), 'seed-demo', baseUrl,
+    path.join(root, '.local', 'demo.env')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (await new Promise(r => seed.once('exit', r)) !== 0 && !stopping) { console.error('Seeding the demo tenant failed.'); await stop(1); }
+  console.log(`LiveChat is ready at ${baseUrl} (demo tokens in .local/demo.env). Ctrl+C stops everything.`);
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Provisioning;
+using LiveChat.Core.Storage;
+using LiveChat.Functions;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+// Local-development helpers, on the app settings of LiveChat.Functions/local.settings.json (what the worker runs with):
+//   mint-token <userId> [hours]        a dev agent token (Identity:DevSigningKey), alone on stdout
+//   seed-demo <baseUrl> <demoFile>     a demo tenant (admin, agent, an online machine, a linked ticket); its tokens go
+//                                      to demoFile and the console, once, like a registration response
+var settingsFile = Environment.GetEnvironmentVariable("LIVECHAT_SETTINGS") ?? Path.Combine(RepoRoot(), "LiveChat.Functions", "local.settings.json");
+var configuration = LoadSettings(settingsFile);
+var identity = configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
+
+switch (args)
+{
+    case ["mint-token", var userId, .. var rest]:
+        var hours = rest is [var h] && int.TryParse(h, out var parsed) && parsed > 0 ? parsed : 8;
+        Console.WriteLine(DevTokens.Mint(identity, userId, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(hours)));
+        return 0;
+    case ["seed-demo", var baseUrl, var demoFile]:
+        await SeedDemoAsync(baseUrl, demoFile);
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: mint-token <userId> [hours] | seed-demo <baseUrl> <demoFile>");
+        return 2;
+}
+
+async Task SeedDemoAsync(string baseUrl, string demoFile)
+{
+    var services = new ServiceCollection().AddLogging().AddLiveChat(configuration).BuildServiceProvider();
+    var store = services.GetRequiredService<CosmosStore>();
+    var provisioning = services.GetRequiredService<Provisioning>();
+    var ct = CancellationToken.None;
+
+    // Every tenant's first ADMIN is written to the store; everything else goes through the use cases.
+    const string tenant = "demo";
+    var admin = new UserDocument { Id = "demo-admin", TenantId = tenant, Role = Roles.Admin, Name = "Ana Admin", Email = "ana@demo.local" };
+    await store.Users.UpsertItemAsync(admin, new PartitionKey(admin.Id), cancellationToken: ct);
+    var adminCaller = new AgentCaller(admin.Id, tenant, admin.Role, admin.Name, admin.Email, null);
+    await provisioning.UpsertUserAsync(adminCaller, "demo-agent", new UpsertUserRequest("AGENT", "Beto Agente", "beto@demo.local", null), ct);
+    await provisioning.UpsertUserAsync(adminCaller, "demo-client", new UpsertUserRequest("COLLABORATOR", "Carla Cliente", "carla@demo.local", null), ct);
+    var machine = await provisioning.RegisterMachineAsync(adminCaller, new RegisterMachineRequest("DESKTOP-DEMO", null, null, null, ["demo-client"]), ct);
+    var ticket = await provisioning.CreateTicketAsync(adminCaller,
+        new CreateTicketRequest(null, 1001, "Impressora não imprime", "demo-client", null, machine.MachineId), ct);
+    await provisioning.HeartbeatAsync(new MachineCaller(machine.MachineId, tenant), ct);
+
+    var now = TimeProvider.System.GetUtcNow();
+    var lines = new[]
+    {
+        $"BASE_URL={baseUrl.TrimEnd('/')}",
+        $"AGENT_TOKEN={DevTokens.Mint(identity, "demo-agent", now, TimeSpan.FromHours(12))}",
+        $"ADMIN_TOKEN={DevTokens.Mint(identity, "demo-admin", now, TimeSpan.FromHours(12))}",
+        $"MACHINE_TOKEN={machine.MachineToken}",
+        $"MACHINE_ID={machine.MachineId}",
+        $"TICKET_ID={ticket.Id}",
+    };
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(demoFile))!);
+    await File.WriteAllLinesAsync(demoFile, lines, ct);
+    Console.WriteLine("\n==== LiveChat demo tenant (local only) ====\n" + string.Join('\n', lines) + "\n===========================================\n");
+}
+
+// local.settings.json "Values" are environment-style names (Cosmos__Database); the worker reads them as Cosmos:Database.
+static IConfiguration LoadSettings(string file)
+{
+    if (!File.Exists(file)) throw new FileNotFoundException($"{file} not found: start ./run.sh once (it creates it from local.settings.sample.json).");
+    using var json = JsonDocument.Parse(File.ReadAllText(file));
+    var values = json.RootElement.GetProperty("Values").EnumerateObject()
+        .ToDictionary(v => v.Name.Replace("__", ":"), v => (string?)v.Value.ToString());
+    return new ConfigurationBuilder().AddInMemoryCollection(values).AddEnvironmentVariables().Build();
+}
+
+static string RepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "LiveChat.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
