@@ -18,7 +18,7 @@ namespace LiveChat.Functions;
 
 public static class LiveChatRegistration
 {
-    /// <summary>Everything LiveChat needs, for the Functions host and DevHost alike.</summary>
+    /// <summary>Everything LiveChat needs: the worker's Program.cs calls it, and so do tools and tests that run Core in process.</summary>
     public static IServiceCollection AddLiveChat(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<LiveChatOptions>(configuration.GetSection("LiveChat"));

@@ -13,7 +13,7 @@ namespace LiveChat.Functions.Http;
 
 /// <summary>
 /// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
-/// any failure into problem+json. It lives in code the functions call, so the Functions host and DevHost run it alike.
+/// any failure into problem+json.
 /// </summary>
 public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, ILogger<Api> log)
 {

@@ -7,8 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace LiveChat.Functions.Http;
 
 /// <summary>
-/// A JSON response written with the API's own serializer options, so both hosts (Functions and DevHost)
-/// produce byte-identical bodies without depending on MVC formatters.
+/// A JSON response written with the API's own serializer options, without depending on MVC formatters.
 /// </summary>
 public sealed class ApiResult(int status, object? body, string contentType = "application/json") : IActionResult
 {
@@ -18,9 +17,6 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
         // HTML; these bodies are served as application/json.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    public int Status => status;
-    public object? Body => body;
 
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
     public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
