@@ -20,6 +20,11 @@ public sealed class LiveChatOptions
     public TimeSpan MachineTokenLifetime { get; set; } = TimeSpan.FromDays(365);
     /// <summary>How long one sweep run may keep ending sessions before leaving the rest to the next run.</summary>
     public TimeSpan SweepTimeBudget { get; set; } = TimeSpan.FromSeconds(45);
+    /// <summary>
+    /// Every HTTP call's deadline: past it, a stalled store or blob service answers 503 store_unavailable instead of
+    /// holding the caller (the SDKs' own timeouts and retries are bounded below it).
+    /// </summary>
+    public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How far back the sweep looks for a session whose timeline event was not written.</summary>
     public TimeSpan SweepRepairWindow { get; set; } = TimeSpan.FromHours(1);
 }

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace LiveChat.Functions;
 
@@ -51,19 +52,42 @@ public static class LiveChatRegistration
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RealtimePublisher>(sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RealtimePublisher))));
         services.AddSingleton<ChatEvents>();
-        services.AddHostedService<StorageInitializer>();
+        services.AddSingleton<StorageInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());
         return services;
     }
 }
 
-/// <summary>Creates the Cosmos database, containers and the uploads container at startup when missing.</summary>
-sealed class StorageInitializer(CosmosStore store, BlobStore blobs) : IHostedService
+/// <summary>
+/// Creates the Cosmos database, containers and the uploads container when missing, in the background and until it
+/// succeeds: a store that is down at start must not stop the worker, which answers 503 meanwhile.
+/// </summary>
+public sealed class StorageInitializer(CosmosStore store, BlobStore blobs, ILogger<StorageInitializer> log) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken ct)
+    public async Task CreateAsync(CancellationToken ct)
     {
         await store.EnsureCreatedAsync(ct);
         await blobs.EnsureCreatedAsync(ct);
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var wait = TimeSpan.FromSeconds(1); !stoppingToken.IsCancellationRequested; wait = TimeSpan.FromSeconds(Math.Min(30, wait.TotalSeconds * 2)))
+        {
+            try
+            {
+                await CreateAsync(stoppingToken);
+                return;
+            }
+            catch (Exception e) when (StoreFailures.IsTransient(e) || e is OperationCanceledException && !stoppingToken.IsCancellationRequested)
+            {
+                log.LogWarning("Creating the store's containers failed ({Error}); retrying in {Wait}", e.GetType().Name, wait);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try { await Task.Delay(wait, stoppingToken); } catch (OperationCanceledException) { return; }
+        }
+    }
 }

@@ -27,6 +27,9 @@ public sealed class CosmosStore : IDisposable
             UseSystemTextJsonSerializerWithOptions = Json,
             CustomHandlers = { counter },
             EnableContentResponseOnWrite = true,
+            RequestTimeout = _options.RequestTimeout,
+            MaxRetryAttemptsOnRateLimitedRequests = 2,
+            MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(2),
         };
         if (_options.AcceptSelfSignedCertificate)
         {
@@ -68,15 +71,17 @@ public sealed class CosmosStore : IDisposable
             await database.CreateContainerIfNotExistsAsync(container, cancellationToken: ct);
     }
 
-    /// <summary>One cheap read of the database: is the store reachable.</summary>
-    public async Task<bool> IsReachableAsync(CancellationToken ct)
+    /// <summary>One cheap read of the database, given at most <paramref name="within"/>: is the store reachable.</summary>
+    public async Task<bool> IsReachableAsync(TimeSpan within, CancellationToken ct)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(within);
         try
         {
-            using var response = await _client.GetDatabase(_options.Database).ReadStreamAsync(cancellationToken: ct);
+            using var response = await _client.GetDatabase(_options.Database).ReadStreamAsync(cancellationToken: deadline.Token);
             return response.StatusCode == HttpStatusCode.OK;
         }
-        catch (Exception e) when (e is CosmosException or HttpRequestException or TimeoutException)
+        catch (Exception e) when (StoreFailures.IsTransient(e) || (e is OperationCanceledException && deadline.IsCancellationRequested))
         {
             return false;
         }

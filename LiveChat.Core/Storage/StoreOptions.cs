@@ -10,4 +10,6 @@ public sealed class StoreOptions
     public bool AcceptSelfSignedCertificate { get; set; }
     /// <summary>Create the database and containers at startup when missing (off when Bicep owns them).</summary>
     public bool CreateIfMissing { get; set; } = true;
+    /// <summary>One Cosmos request's timeout; with at most two throttling retries it stays under the request deadline.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(4);
 }

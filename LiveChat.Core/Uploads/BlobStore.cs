@@ -21,7 +21,11 @@ public sealed class BlobStore
     {
         var o = options.Value;
         _time = time;
-        var clientOptions = new BlobClientOptions();
+        // Bounded like the Cosmos client, so a stalled blob service fails within the request deadline.
+        var clientOptions = new BlobClientOptions
+        {
+            Retry = { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(3), Delay = TimeSpan.FromMilliseconds(200) },
+        };
         if (o.AcceptSelfSignedCertificate)
             clientOptions.Transport = new HttpClientTransport(new HttpClient(new SocketsHttpHandler
             {

@@ -12,7 +12,8 @@ public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySw
     [Function("Health")]
     public Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
-        api.Run(req, async ct => await store.IsReachableAsync(ct)
+        // Within 2 s whatever the store does: a load balancer's probe must not hang on a stalled store.
+        api.Run(req, async ct => await store.IsReachableAsync(TimeSpan.FromMilliseconds(1500), ct)
             ? ApiResult.Ok(new { status = "ok", store = "reachable" })
             : new ApiResult(StatusCodes.Status503ServiceUnavailable, new { status = "degraded", store = "unreachable" }));
 

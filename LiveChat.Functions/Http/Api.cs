@@ -1,13 +1,15 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LiveChat.Core;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LiveChat.Functions.Http;
 
@@ -15,7 +17,7 @@ namespace LiveChat.Functions.Http;
 /// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
 /// any failure into problem+json.
 /// </summary>
-public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, ILogger<Api> log)
+public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, IOptions<LiveChatOptions> options, ILogger<Api> log)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -31,25 +33,30 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
     public Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
         machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
 
+    /// <summary>Runs one call within the request deadline; a store that fails or stalls past it is 503 with Retry-After.</summary>
     public async Task<IActionResult> Run(HttpRequest req, Func<CancellationToken, Task<IActionResult>> handle)
     {
+        var aborted = req.HttpContext.RequestAborted;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(options.Value.RequestDeadline);
         try
         {
-            return await handle(req.HttpContext.RequestAborted);
+            return await handle(deadline.Token);
         }
         catch (LiveChatException e)
         {
             return ApiResult.Problem(e.Error, e.Detail, req.Path);
         }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.RequestTimeout)
-        {
-            log.LogWarning("Store throttled or unavailable ({Status}) on {Method} {Path}", (int)e.StatusCode, req.Method, req.Path);
-            req.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)(e.RetryAfter?.TotalSeconds ?? 1)).ToString();
-            return ApiResult.Problem(ErrorCatalog.StoreUnavailable, ErrorCatalog.StoreUnavailable.Detail, req.Path);
-        }
-        catch (OperationCanceledException) when (req.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return new ApiResult(499, null);
+        }
+        catch (Exception e) when (StoreFailures.IsTransient(e) || (e is OperationCanceledException && deadline.IsCancellationRequested))
+        {
+            log.LogWarning("Store unavailable or past the deadline on {Method} {Path}: {Error}", req.Method, req.Path,
+                e is CosmosException cosmos ? $"Cosmos {(int)cosmos.StatusCode}" : e.GetType().Name);
+            req.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(StoreFailures.RetryAfter(e).TotalSeconds)).ToString();
+            return ApiResult.Problem(ErrorCatalog.StoreUnavailable, ErrorCatalog.StoreUnavailable.Detail, req.Path);
         }
         catch (Exception e)
         {

@@ -2,7 +2,6 @@ using LiveChat.Core.Storage;
 using LiveChat.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LiveChat.Tests.Infrastructure;
@@ -44,7 +43,7 @@ public class CoreApp : IAsyncLifetime
         services.AddSingleton(time);
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider();
-        foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(default);
+        await provider.GetRequiredService<StorageInitializer>().CreateAsync(default);
         return provider;
     }
 

@@ -43,9 +43,8 @@ public sealed class LocalStack
         if (cosmos is null)
         {
             var port = FreePort();
-            processes.Add(StartNode(Path.Combine(local, "cosmos", "server.js"), port.ToString()));
-            await WaitForAsync(new Uri($"https://127.0.0.1:{port}/"));
-            cosmos = $"AccountEndpoint=https://127.0.0.1:{port}/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
+            processes.Add(await StartCosmosAsync(port));
+            cosmos = CosmosConnectionStringFor(port);
         }
         if (blob is null)
         {
@@ -76,6 +75,17 @@ public sealed class LocalStack
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>The Cosmos stand-in on 127.0.0.1:port, answering.</summary>
+    public static async Task<Process> StartCosmosAsync(int port)
+    {
+        var process = StartNode(Path.Combine(RepoRoot, "local", "cosmos", "server.js"), port.ToString());
+        await WaitForAsync(new Uri($"https://127.0.0.1:{port}/"));
+        return process;
+    }
+
+    public static string CosmosConnectionStringFor(int port) =>
+        $"AccountEndpoint=https://127.0.0.1:{port}/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
 
     /// <summary>Azurite's blob service in memory on 127.0.0.1:port; extra arguments e.g. for OAuth over HTTPS.</summary>
     public static Process StartAzurite(int port, params string[] extraArgs) =>

@@ -33,6 +33,7 @@ switch (args)
 async Task SeedDemoAsync(string baseUrl, string demoFile)
 {
     var services = new ServiceCollection().AddLogging().AddLiveChat(configuration).BuildServiceProvider();
+    await services.GetRequiredService<StorageInitializer>().CreateAsync(CancellationToken.None);
     var store = services.GetRequiredService<CosmosStore>();
     var provisioning = services.GetRequiredService<Provisioning>();
     var ct = CancellationToken.None;
