@@ -226,8 +226,8 @@ public sealed partial class ChatMessages(
         long? until = null;
         if (!string.IsNullOrEmpty(before))
             until = long.TryParse(before, out var b) && b > 0 ? b : throw ErrorCatalog.ValidationFailed.Raise("before deve ser um timestamp em milissegundos.");
-        await access.TicketForAgentAsync(agent, ticketId, ct);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        await access.TicketForAgentAsync(agent, ticketId, ct);
 
         var sessionQuery = new QueryDefinition(
                 $"SELECT TOP {_limits.MaxHistorySessions} * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId AND c.startedAt < @until ORDER BY c.startedAt DESC")

@@ -18,9 +18,9 @@ public sealed class ChatSessions(
 
     public async Task<StartSessionResult> StartAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRole);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         if (ticket.MachineId is null) throw ErrorCatalog.TicketHasNoMachine.Raise();
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRole);
         var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(ticket.MachineId, ticket.MachineId, ct)
             ?? throw ErrorCatalog.MachineNotFound.Raise();
         if (machine.Status == MachineStatus.Revoked) throw ErrorCatalog.MachineRevoked.Raise();
@@ -77,11 +77,11 @@ public sealed class ChatSessions(
 
     public async Task<OkResult> EndAsync(AgentCaller agent, string sessionId, CancellationToken ct)
     {
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleEnd);
         var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id AND c.tenantId = @tenantId")
             .WithParameter("@id", sessionId).WithParameter("@tenantId", agent.TenantId);
         var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault()
             ?? throw ErrorCatalog.SessionNotFound.Raise();
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleEnd);
 
         var ended = await TryEndAsync(session, s => s with { EndedById = agent.UserId, EndedByName = agent.Name }, ct);
         return ended is not null ? new OkResult(true) : throw ErrorCatalog.SessionAlreadyEnded.Raise();
@@ -118,12 +118,12 @@ public sealed class ChatSessions(
 
     public async Task<TicketSessionView> GetForTicketAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         if (ticket.MachineId is null) return new TicketSessionView(null, null, null, null, null, 0, MachineOnline: false);
 
         var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(ticket.MachineId, ticket.MachineId, ct);
-        var online = presence.IsOnline(machine?.LastHeartbeatAt);
+        var online = machine is { Status: not MachineStatus.Revoked } && presence.IsOnline(machine.LastHeartbeatAt);
         var s = await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
         return s is null
             ? new TicketSessionView(null, null, null, null, null, 0, online)

@@ -14,6 +14,8 @@ public static class EndReasons
     public const string MachineOffline = "maquina_offline";
     public const string ChatInactive = "inatividade_chat";
     public const string TicketWithoutMachine = "ticket_sem_maquina";
+    /// <summary>The machine was revoked by an ADMIN (beyond the reference, which has no revocation).</summary>
+    public const string MachineRevoked = "maquina_revogada";
 }
 
 /// <summary>

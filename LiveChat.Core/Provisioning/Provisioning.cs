@@ -3,6 +3,7 @@ using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Tickets;
 using Microsoft.Azure.Cosmos;
@@ -13,7 +14,7 @@ namespace LiveChat.Core.Provisioning;
 /// <summary>A tenant ADMIN's setup: users, machines and their tokens, tickets and their machine link.</summary>
 public sealed partial class Provisioning(
     CosmosStore store, MachineAuthenticator machineAuth, ChatAccess access, ChatSessions sessions, Presence presence,
-    TimeProvider time, IOptions<LiveChatOptions> options)
+    RealtimePublisher realtime, TimeProvider time, IOptions<LiveChatOptions> options)
 {
     static void RequireAdmin(AgentCaller caller)
     {
@@ -57,14 +58,12 @@ public sealed partial class Provisioning(
         RequireAdmin(admin);
         var hostname = Required(request.Hostname, "hostname", 255);
         var linked = (request.LinkedUserIds ?? []).Select(id => ValidId(id, "linkedUserIds")).Distinct().ToList();
-        if (request.AssignedUserId is not null) ValidId(request.AssignedUserId, "assignedUserId");
-        PersonSnapshot? linkedSnapshot = null;
-        if (request.AssignedUserId is null && linked.Count > 0)
-        {
-            var first = await store.Users.ReadOrNullAsync<UserDocument>(linked[0], linked[0], ct);
-            if (first is null || first.TenantId != admin.TenantId) throw ErrorCatalog.UserNotFound.Raise();
-            linkedSnapshot = new PersonSnapshot(first.Name, first.Email, first.AvatarUrl);
-        }
+        if (linked.Count > MaxLinkedUsers) throw ErrorCatalog.ValidationFailed.Raise($"linkedUserIds: no máximo {MaxLinkedUsers}.");
+        if (request.AssignedUserId is not null) await TenantUserAsync(admin, ValidId(request.AssignedUserId, "assignedUserId"), "assignedUserId", ct);
+        var linkedUsers = new List<UserDocument>();
+        foreach (var id in linked) linkedUsers.Add(await TenantUserAsync(admin, id, "linkedUserIds", ct));
+        var linkedSnapshot = request.AssignedUserId is null && linkedUsers is [var first, ..]
+            ? new PersonSnapshot(first.Name, first.Email, first.AvatarUrl) : null;
 
         var token = MachineTokens.Generate();
         var machine = new MachineDocument
@@ -76,6 +75,17 @@ public sealed partial class Provisioning(
         };
         await store.Machines.CreateItemAsync(machine, new PartitionKey(machine.Id), cancellationToken: ct);
         return await StoreTokenAsync(machine, token, ct);
+    }
+
+    const int MaxLinkedUsers = 50;
+
+    /// <summary>A user named in a request must be one of the admin's tenant: anything else is a bad request, never a leak.</summary>
+    async Task<UserDocument> TenantUserAsync(AgentCaller admin, string userId, string field, CancellationToken ct)
+    {
+        var user = await store.Users.ReadOrNullAsync<UserDocument>(userId, userId, ct);
+        return user is not null && user.TenantId == admin.TenantId
+            ? user
+            : throw ErrorCatalog.ValidationFailed.Raise($"{field}: '{userId}' não é um usuário deste tenant.");
     }
 
     async Task<MachineTokenIssued> StoreTokenAsync(MachineDocument machine, string token, CancellationToken ct)
@@ -121,11 +131,21 @@ public sealed partial class Provisioning(
         return issued;
     }
 
+    /// <summary>
+    /// The token stops working first, so no crash between the writes leaves a working token; then the machine is
+    /// REVOKED, its active chats end (maquina_revogada) and its open push connections are closed. A retry after a
+    /// crash completes what is missing.
+    /// </summary>
     public async Task<OkResult> RevokeMachineAsync(AgentCaller admin, string machineId, CancellationToken ct)
     {
         var machine = await MachineForAdminAsync(admin, machineId, ct);
-        await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
         await RevokeTokenAsync(machine.TokenHash, ct);
+        await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
+        var active = new QueryDefinition("SELECT * FROM c WHERE c.machineId = @machineId AND c.status = @active")
+            .WithParameter("@machineId", machine.Id).WithParameter("@active", SessionStatus.Active);
+        foreach (var session in await store.Sessions.QueryAsync<SessionDocument>(active, machine.Id, ct))
+            await sessions.TryEndAsync(session, s => s with { EndReason = EndReasons.MachineRevoked }, ct);
+        await realtime.CloseUserConnectionsAsync(SignalRTokens.MachineUser(machine.Id), ct);
         return new OkResult(true);
     }
 
@@ -158,6 +178,7 @@ public sealed partial class Provisioning(
             MachineId = request.MachineId is null ? null : (await MachineForAdminAsync(admin, ValidId(request.MachineId, "machineId"), ct)).Id,
             CreatedAt = time.NowMs(),
         };
+        await TenantUserAsync(admin, ticket.RequesterId, "requesterId", ct);
         if (!await store.Tickets.TryCreateAsync(ticket, ticket.Id, ct)) throw ErrorCatalog.IdTaken.Raise();
         return TicketView.Of(ticket);
     }

@@ -47,6 +47,10 @@ public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> 
     public Task<bool> SendToGroupAsync(string group, string target, object payload, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"groups/{Uri.EscapeDataString(group)}/:send", new { target, arguments = new[] { payload } }, ct);
 
+    /// <summary>Closes every open client connection of the user (a revoked machine must hear nothing more).</summary>
+    public Task<bool> CloseUserConnectionsAsync(string user, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"users/{Uri.EscapeDataString(user)}/:closeConnections", null, ct);
+
     async Task<bool> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
     {
         if (_connection is null) return false;

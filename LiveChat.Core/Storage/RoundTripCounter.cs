@@ -3,7 +3,7 @@ using Microsoft.Azure.Cosmos;
 namespace LiveChat.Core.Storage;
 
 /// <summary>Counts every request the Cosmos client sends (DESIGN §10): tests and the benchmark read it.</summary>
-public sealed class RoundTripCounter : RequestHandler
+public class RoundTripCounter : RequestHandler
 {
     long _count;
 

@@ -126,6 +126,7 @@ public sealed class MessageTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         var tenant = await app.TenantAsync();
         var (agentId, agent) = await tenant.UserAsync();
         var (linkedId, _) = await tenant.UserAsync("COLLABORATOR", "Carla Cliente");
+        var (assignedId, _) = await tenant.UserAsync("COLLABORATOR", "Davi");
 
         async Task<(string Name, string AuthorId)> AuthorOf(object registration)
         {
@@ -138,7 +139,7 @@ public sealed class MessageTests(LiveChatApp app) : IClassFixture<LiveChatApp>
             return (message.GetProperty("authorName").GetString()!, message.GetProperty("authorId").GetString()!);
         }
 
-        Assert.Equal(("Davi", "assigned-1"), await AuthorOf(new { hostname = "PC-A", assignedUserId = "assigned-1", assignedUserName = "Davi", linkedUserIds = new[] { linkedId } }));
+        Assert.Equal(("Davi", assignedId), await AuthorOf(new { hostname = "PC-A", assignedUserId = assignedId, assignedUserName = "Davi", linkedUserIds = new[] { linkedId } }));
         Assert.Equal(("Carla Cliente", linkedId), await AuthorOf(new { hostname = "PC-B", linkedUserIds = new[] { linkedId } }));
         Assert.Equal(("PC-C", $"{tenant.Id}-requester"), await AuthorOf(new { hostname = "PC-C" }));
         Assert.NotEqual(agentId, linkedId);

@@ -76,6 +76,20 @@ public sealed class SessionTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     }
 
     [Fact]
+    public async Task The_role_is_checked_before_any_ticket_or_session_is_read()
+    {
+        var chat = await app.ChatAsync();
+        var noMachine = await chat.Tenant.TicketAsync(machineId: null);
+        var (_, collaborator) = await chat.Tenant.UserAsync("COLLABORATOR");
+        await (await collaborator.PostAsync($"/api/tickets/{noMachine}/chat/session", null)).AssertProblemAsync(403, "forbidden_role");
+        await (await collaborator.PostAsync("/api/tickets/no-such-ticket/chat/session", null)).AssertProblemAsync(403, "forbidden_role");
+        await (await collaborator.GetAsync("/api/tickets/no-such-ticket/chat/session")).AssertProblemAsync(403, "forbidden_role");
+        await (await collaborator.GetAsync("/api/tickets/no-such-ticket/chat/history")).AssertProblemAsync(403, "forbidden_role");
+        await (await collaborator.PostAsync("/api/chat/sessions/no-such-session/end", null)).AssertProblemAsync(403, "forbidden_role");
+        await (await collaborator.GetAsync($"/api/tickets/{noMachine}/chat/messages")).AssertProblemAsync(403, "forbidden_role");
+    }
+
+    [Fact]
     public async Task Only_staff_end_sessions()
     {
         var chat = await app.ChatAsync();

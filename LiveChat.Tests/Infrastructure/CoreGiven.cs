@@ -33,6 +33,7 @@ public static class CoreGiven
         var provisioning = app.Get<Provisioning>();
 
         var agentId = $"{tenantId}-agent";
+        await provisioning.UpsertUserAsync(admin, $"{tenantId}-requester", new UpsertUserRequest("COLLABORATOR", "Requester", null, null), default);
         await provisioning.UpsertUserAsync(admin, agentId, new UpsertUserRequest("AGENT", "Agente", null, null), default);
         var machine = await provisioning.RegisterMachineAsync(admin, new RegisterMachineRequest("PC-" + tenantId[^4..], null, null, null, null), default);
         var caller = new MachineCaller(machine.MachineId, tenantId);

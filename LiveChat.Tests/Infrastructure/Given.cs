@@ -33,6 +33,8 @@ public sealed record Tenant(LiveChatApp App, string Id, HttpClient Admin)
 
     public async Task<string> TicketAsync(string? machineId, long reference = 1, string subject = "Impressora não imprime")
     {
+        // The requester is a user of the tenant, as provisioning requires.
+        (await Admin.PutAsJsonAsync($"/api/manage/users/{Id}-requester", new { role = "COLLABORATOR", name = "Requester" })).EnsureSuccessStatusCode();
         var response = await Admin.PostAsJsonAsync("/api/manage/tickets", new { reference, subject, requesterId = $"{Id}-requester", machineId });
         response.EnsureSuccessStatusCode();
         return (await response.JsonAsync()).GetProperty("id").GetString()!;

@@ -58,7 +58,7 @@ public sealed class ProvisioningTests(LiveChatApp app) : IClassFixture<LiveChatA
         await (await admin.PutAsJsonAsync("/api/manage/users/u1", new { role = "AGENT" })).AssertProblemAsync(400, "validation_failed");
         await (await admin.PutAsJsonAsync("/api/manage/users/bad%2Fid", new { role = "AGENT", name = "x" })).AssertProblemAsync(400, "validation_failed");
         await (await admin.PostJsonAsync("/api/manage/machines", new { hostname = "" })).AssertProblemAsync(400, "validation_failed");
-        await (await admin.PostJsonAsync("/api/manage/machines", new { hostname = "PC", linkedUserIds = new[] { "ghost" } })).AssertProblemAsync(404, "user_not_found");
+        await (await admin.PostJsonAsync("/api/manage/machines", new { hostname = "PC", linkedUserIds = new[] { "ghost" } })).AssertProblemAsync(400, "validation_failed");
         await (await admin.PostRawAsync("/api/manage/machines", "{\"hostname\": ")).AssertProblemAsync(400, "invalid_json");
         await (await admin.PostRawAsync("/api/manage/machines", "[1,2]")).AssertProblemAsync(400, "invalid_json");
         await (await admin.PostRawAsync("/api/manage/machines", "")).AssertProblemAsync(400, "invalid_json");
@@ -74,6 +74,29 @@ public sealed class ProvisioningTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.Empty(await TenantDocsAsync(app.Store.Users, tenant.Id, except: $"{tenant.Id}-admin"));
         Assert.Empty(await TenantDocsAsync(app.Store.Machines, tenant.Id));
         Assert.Empty(await TenantDocsAsync(app.Store.Tickets, tenant.Id));
+    }
+
+    [Fact]
+    public async Task Users_named_in_provisioning_must_belong_to_the_admins_tenant()
+    {
+        var tenant = await app.TenantAsync();
+        var other = await app.TenantAsync();
+        var (strangerId, _) = await other.UserAsync("COLLABORATOR");
+        var (ownId, _) = await tenant.UserAsync("COLLABORATOR");
+
+        foreach (var registration in new object[]
+                 {
+                     new { hostname = "PC", assignedUserId = strangerId },
+                     new { hostname = "PC", linkedUserIds = new[] { ownId, strangerId } },
+                     new { hostname = "PC", assignedUserId = "nobody-" + Guid.NewGuid().ToString("N")[..8] },
+                 })
+            await (await tenant.Admin.PostJsonAsync("/api/manage/machines", registration)).AssertProblemAsync(400, "validation_failed");
+        await (await tenant.Admin.PostJsonAsync("/api/manage/tickets", new { reference = 1, subject = "s", requesterId = strangerId })).AssertProblemAsync(400, "validation_failed");
+        await (await tenant.Admin.PostJsonAsync("/api/manage/tickets", new { reference = 1, subject = "s", requesterId = "ghost" })).AssertProblemAsync(400, "validation_failed");
+        Assert.Empty(await TenantDocsAsync(app.Store.Machines, tenant.Id));
+        Assert.Empty(await TenantDocsAsync(app.Store.Tickets, tenant.Id));
+
+        await (await tenant.Admin.PostJsonAsync("/api/manage/machines", new { hostname = "PC", assignedUserId = ownId, linkedUserIds = new[] { ownId } })).OkJsonAsync(201);
     }
 
     [Fact]

@@ -66,6 +66,11 @@ public static class StandIn
             await membership.RemoveUserFromGroupAsync(user, group, hub.Groups);
             return Results.Ok();
         });
+        api.MapPost("/users/{user}/:closeConnections", (string user, Membership membership) =>
+        {
+            membership.CloseConnections(user);
+            return Results.NoContent();
+        });
         api.MapMethods("/users/{user}", ["HEAD"], (string user, Membership m) => m.UserConnected(user) ? Results.Ok() : Results.NotFound());
         api.MapMethods("/groups/{group}", ["HEAD"], (string group, Membership m) => m.GroupHasConnections(group) ? Results.Ok() : Results.NotFound());
     }
@@ -130,7 +135,7 @@ sealed class ServiceUserIdProvider : IUserIdProvider
 /// <summary>Serverless hubs have no server methods: clients only listen.</summary>
 sealed class ServerlessHub(Membership membership) : Hub
 {
-    public override Task OnConnectedAsync() => membership.ConnectedAsync(Context.UserIdentifier, Context.ConnectionId, Groups);
+    public override Task OnConnectedAsync() => membership.ConnectedAsync(Context.UserIdentifier, Context.ConnectionId, Context.Abort, Groups);
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         membership.Disconnected(Context.UserIdentifier, Context.ConnectionId);
@@ -143,6 +148,7 @@ sealed class Membership
 {
     readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _groupsByUser = new();
     readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _connectionsByUser = new();
+    readonly ConcurrentDictionary<string, Action> _abortByConnection = new();
 
     public async Task AddUserToGroupAsync(string user, string group, IGroupManager groups)
     {
@@ -156,8 +162,9 @@ sealed class Membership
         foreach (var connection in Connections(user)) await groups.RemoveFromGroupAsync(connection, group);
     }
 
-    public async Task ConnectedAsync(string? user, string connectionId, IGroupManager groups)
+    public async Task ConnectedAsync(string? user, string connectionId, Action abort, IGroupManager groups)
     {
+        _abortByConnection[connectionId] = abort;
         if (user is null) return;
         _connectionsByUser.GetOrAdd(user, _ => new())[connectionId] = 0;
         if (_groupsByUser.TryGetValue(user, out var set))
@@ -166,10 +173,17 @@ sealed class Membership
 
     public void Disconnected(string? user, string connectionId)
     {
+        _abortByConnection.TryRemove(connectionId, out _);
         if (user is not null && _connectionsByUser.TryGetValue(user, out var set)) set.TryRemove(connectionId, out _);
     }
 
     public bool UserConnected(string user) => Connections(user).Any();
+
+    public void CloseConnections(string user)
+    {
+        foreach (var connection in Connections(user))
+            if (_abortByConnection.TryRemove(connection, out var abort)) abort();
+    }
 
     public bool GroupHasConnections(string group) =>
         _groupsByUser.Where(u => u.Value.ContainsKey(group)).Any(u => UserConnected(u.Key));
