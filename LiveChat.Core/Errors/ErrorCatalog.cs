@@ -13,6 +13,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError FileTypeNotAllowed = new("file_type_not_allowed", 400, "File type not allowed", "Tipo de arquivo não permitido. Permitidos: .jpg, .jpeg, .png, .gif, .webp, .pdf, .txt, .doc, .docx, .xls, .xlsx");
     public static readonly LiveChatError MimeTypeNotAllowed = new("file_type_not_allowed", 400, "MIME type not allowed", "Tipo MIME não permitido");
     public static readonly LiveChatError FileTooLarge = new("file_too_large", 400, "File too large", "Arquivo muito grande. Máximo: 10MB");
+    public static readonly LiveChatError FileContentMismatch = new("file_type_not_allowed", 400, "File content does not match its type", "O conteúdo do arquivo não corresponde ao tipo informado.");
     public static readonly LiveChatError AttachmentNotFound = new("attachment_not_found", 400, "Attachment not uploaded", "Anexo não encontrado. Envie o arquivo antes de anexá-lo.");
 
     // 401: who is calling

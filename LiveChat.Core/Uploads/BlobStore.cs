@@ -52,6 +52,14 @@ public sealed class BlobStore
         }
     }
 
+    /// <summary>The blob's first bytes (fewer if it is shorter).</summary>
+    public async Task<byte[]> ReadHeadAsync(string blobName, int count, CancellationToken ct)
+    {
+        var download = await _container.GetBlobClient(blobName).DownloadContentAsync(
+            new BlobDownloadOptions { Range = new HttpRange(0, count) }, ct);
+        return download.Value.Content.ToArray();
+    }
+
     public Task DeleteAsync(string blobName, CancellationToken ct) =>
         _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 

@@ -21,6 +21,40 @@ public static class FileRules
         [".xlsx"] = ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
     };
 
+    /// <summary>The first bytes a file of each type starts with; .txt has none. (WebP: "RIFF", 4 size bytes, "WEBP".)</summary>
+    static readonly IReadOnlyDictionary<string, byte?[][]> Signatures = new Dictionary<string, byte?[][]>
+    {
+        [".jpg"] = [[0xFF, 0xD8, 0xFF]],
+        [".jpeg"] = [[0xFF, 0xD8, 0xFF]],
+        [".png"] = [[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]],
+        [".gif"] = [Ascii("GIF87a"), Ascii("GIF89a")],
+        [".webp"] = [[.. Ascii("RIFF"), null, null, null, null, .. Ascii("WEBP")]],
+        [".pdf"] = [Ascii("%PDF-")],
+        // Office: OLE compound file (doc, xls) and zip (docx, xlsx).
+        [".doc"] = [[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]],
+        [".xls"] = [[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]],
+        [".docx"] = [[0x50, 0x4B, 0x03, 0x04]],
+        [".xlsx"] = [[0x50, 0x4B, 0x03, 0x04]],
+    };
+
+    public const int SignatureLength = 12;
+
+    static byte?[] Ascii(string text) => text.Select(c => (byte?)c).ToArray();
+
+    /// <summary>Do the file's first bytes fit its extension? Types without a signature always do.</summary>
+    public static bool ContentMatches(string fileName, ReadOnlySpan<byte> head)
+    {
+        if (!Signatures.TryGetValue(Extension(fileName), out var signatures)) return true;
+        foreach (var signature in signatures)
+        {
+            if (head.Length < signature.Length) continue;
+            var matches = true;
+            for (var i = 0; i < signature.Length && matches; i++) matches = signature[i] is not { } b || head[i] == b;
+            if (matches) return true;
+        }
+        return false;
+    }
+
     public static bool IsAllowedExtension(string fileName) => MimeTypesByExtension.ContainsKey(Extension(fileName));
 
     /// <summary>The MIME type must be in the reference's list and match the file's extension.</summary>

@@ -32,6 +32,12 @@ public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> 
                 await blobs.DeleteAsync(blobName, ct);
                 throw ErrorCatalog.MimeTypeNotAllowed.Raise();
             }
+            var head = properties.ContentLength == 0 ? [] : await blobs.ReadHeadAsync(blobName, FileRules.SignatureLength, ct);
+            if (!FileRules.ContentMatches(name, head))
+            {
+                await blobs.DeleteAsync(blobName, ct);
+                throw ErrorCatalog.FileContentMismatch.Raise();
+            }
             verified.Add(new AttachmentRef(blobName, name, properties.ContentLength, FileRules.MediaType(properties.ContentType)));
         }
         return verified;
@@ -51,7 +57,7 @@ public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> 
     {
         var views = new List<AttachmentView>(attachments.Count);
         foreach (var a in attachments)
-            views.Add(new AttachmentView(a.Id, a.Name, a.Size, a.Type, (await blobs.ReadOnlyUrlAsync(a.Id, _options.ReadUrlLifetime, ct)).ToString()));
+            views.Add(new AttachmentView(a.Id, a.Name, a.Size, a.Type, (await blobs.ReadOnlyUrlAsync(a.Id, _options.ReadUrlLifetime, ct)).AbsoluteUri));
         return views;
     }
 }

@@ -28,7 +28,7 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
         if (!FileRules.IsAllowedType(name, request.ContentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
         if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise();
 
-        var blobName = $"{owner.Prefix}{Guid.NewGuid():N}/{name}";
+        var blobName = owner.NewBlobName(name);
         var url = await blobs.CreateOnlyUrlAsync(blobName, _options.UploadUrlLifetime, ct);
         var headers = new Dictionary<string, string>
         {
@@ -37,6 +37,7 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
             ["If-None-Match"] = "*",
         };
         var expiresAt = (time.GetUtcNow() + _options.UploadUrlLifetime).ToUnixTimeMilliseconds();
-        return new UploadTicket(blobName, blobName, name, url.ToString(), "PUT", headers, expiresAt, _options.MaxFileSize);
+        // AbsoluteUri keeps the percent-encoding (ToString would turn "%20" back into a raw space).
+        return new UploadTicket(blobName, blobName, name, url.AbsoluteUri, "PUT", headers, expiresAt, _options.MaxFileSize);
     }
 }

@@ -21,6 +21,49 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         return await Storage.SendAsync(request);
     }
 
+    /// <summary>A PNG's signature followed by filler: what a real screenshot starts with.</summary>
+    static byte[] Png(int length) =>
+        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Range(0, length - 8).Select(i => (byte)(i % 251))];
+
+    [Theory]
+    [InlineData("foto tela.txt")]
+    [InlineData("relatório ç ã.txt")]
+    [InlineData("a#b?c%d+e.txt")]
+    [InlineData("😀 emoji.txt")]
+    [InlineData("relatorio..final.txt")]
+    public async Task Any_allowed_name_gets_a_valid_upload_url_and_can_be_attached(string fileName)
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var ticket = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", fileName, "text/plain", 2);
+        var url = ticket.GetProperty("uploadUrl").GetString()!;
+        // RFC 3986: only unreserved, reserved and percent-encoded characters, so curl and urllib accept it as given.
+        Assert.Matches("^https?://[A-Za-z0-9._~:/?@!$&'()*+,;=%-]+$", url);
+
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(url, "oi"u8.ToArray(), "text/plain")).StatusCode);
+        await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
+            new { body = "anexo", attachments = new[] { new { storageId = ticket.GetProperty("attachmentId").GetString() } } })).OkJsonAsync(201);
+        var seen = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0].GetProperty("attachments")[0];
+        Assert.Equal("oi"u8.ToArray(), await Storage.GetByteArrayAsync(seen.GetProperty("url").GetString()));
+    }
+
+    [Fact]
+    public async Task A_file_whose_bytes_do_not_match_its_declared_type_is_refused_and_deleted()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        byte[] executable = [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF];
+        var ticket = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "photo.png", "image/png", executable.Length);
+        Assert.Equal(HttpStatusCode.Created, (await PutAsync(ticket.GetProperty("uploadUrl").GetString()!, executable, "image/png")).StatusCode);
+        var id = ticket.GetProperty("attachmentId").GetString();
+
+        await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
+            new { body = "foto", attachments = new[] { new { storageId = id } } })).AssertProblemAsync(400, "file_type_not_allowed");
+        await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
+            new { body = "foto", attachments = new[] { new { storageId = id } } })).AssertProblemAsync(400, "attachment_not_found");
+        Assert.Empty((await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages").EnumerateArray());
+    }
+
     /// <summary>The documented three steps: ask for a URL, PUT the file with the returned headers, cite it in a message.</summary>
     static async Task<string> UploadAsync(HttpClient client, string fileName, string contentType, byte[] bytes, string path = "/api/machine/uploads")
     {
@@ -38,7 +81,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)(i % 251)).ToArray();
+        var bytes = Png(5000);
         var attachmentId = await UploadAsync(chat.Machine, "print screen.png", "image/png", bytes);
         Assert.StartsWith($"{chat.Tenant.Id}/{chat.MachineId}/", attachmentId);
 
@@ -139,11 +182,11 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var id = await UploadAsync(chat.Agent, "planilha.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [1, 2, 3], "/api/agent/uploads");
+        var id = await UploadAsync(chat.Agent, "planilha.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [0x50, 0x4B, 0x03, 0x04, 1, 2, 3], "/api/agent/uploads");
         Assert.StartsWith($"{chat.Tenant.Id}/agents/{chat.AgentId}/", id);
         await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "segue", attachments = new[] { new { storageId = id } } })).OkJsonAsync(201);
         var seen = (await (await chat.Machine.GetAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
-        Assert.Equal(new byte[] { 1, 2, 3 }, await Storage.GetByteArrayAsync(seen.GetProperty("attachments")[0].GetProperty("url").GetString()));
+        Assert.Equal(new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3 }, await Storage.GetByteArrayAsync(seen.GetProperty("attachments")[0].GetProperty("url").GetString()));
     }
 }
 
