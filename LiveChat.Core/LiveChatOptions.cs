@@ -14,6 +14,8 @@ public sealed class LiveChatOptions
     public int MaxHistorySessions { get; set; } = 50;
     public int MaxHistoryMessages { get; set; } = 500;
     public int MaxAttachmentsPerMessage { get; set; } = 5;
+    /// <summary>How often an ETag-conditioned update is retried against concurrent writers before 409 concurrent_update.</summary>
+    public int MaxConcurrentUpdateAttempts { get; set; } = 10;
     /// <summary>How long a validated machine token is trusted without a store read (≤ 30 s; 0 disables).</summary>
     public TimeSpan MachineTokenCacheFor { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Lifetime of a machine token issued at registration or rotation.</summary>

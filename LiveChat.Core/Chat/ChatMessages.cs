@@ -65,7 +65,7 @@ public sealed partial class ChatMessages(
         var now = time.NowMs();
         var message = new MessageDocument
         {
-            Id = MessageDocument.IdFor(fromMachine, input.ClientMessageId),
+            Id = MessageDocument.IdFor(session.Id, fromMachine ? $"machine:{session.MachineId}" : $"agent:{authorId}", input.ClientMessageId),
             TicketId = session.TicketId,
             TenantId = session.TenantId,
             SessionId = session.Id,
@@ -83,6 +83,9 @@ public sealed partial class ChatMessages(
         {
             var stored = await store.Messages.ReadOrNullAsync<MessageDocument>(message.Id, message.TicketId, ct)
                 ?? throw ErrorCatalog.StoreUnavailable.Raise();
+            // A retry must be the same message; the same key with other content is a client bug, not a retry.
+            if (stored.Body != message.Body || !stored.Attachments.Select(a => a.Id).SequenceEqual(message.Attachments.Select(a => a.Id)))
+                throw ErrorCatalog.IdempotencyKeyReused.Raise();
             return new PostMessageResult(stored.Id, stored.CreatedAt, Created: false);
         }
 
@@ -190,13 +193,29 @@ public sealed partial class ChatMessages(
         return ids.Distinct().ToList();
     }
 
-    /// <summary>Resets the reader's unread counter (as the reference) and tells both sides.</summary>
+    /// <summary>
+    /// Lowers the reader's unread counter by the messages this call marked (never below zero), so a message that
+    /// arrived after the reader's list stays unread (the reference resets it to 0), and tells both sides.
+    /// </summary>
     async Task AnnounceReadAsync(SessionDocument session, bool byMachine, IReadOnlyList<string> marked, CancellationToken ct)
     {
-        var reset = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
-            [PatchOperation.Set(byMachine ? "/unreadByMachine" : "/unreadByAgent", 0)], ct) ?? session;
-        if (marked.Count > 0) await events.MessagesReadAsync(reset, byMachine, marked);
-        await events.UnreadChangedAsync(reset);
+        var current = session;
+        for (var attempt = 0; marked.Count > 0 && current is not null; attempt++)
+        {
+            var lowered = byMachine
+                ? current with { UnreadByMachine = Math.Max(0, current.UnreadByMachine - marked.Count), ETag = null }
+                : current with { UnreadByAgent = Math.Max(0, current.UnreadByAgent - marked.Count), ETag = null };
+            if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))
+            {
+                current = lowered;
+                break;
+            }
+            if (attempt == _limits.MaxConcurrentUpdateAttempts) throw ErrorCatalog.ConcurrentUpdate.Raise();
+            current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
+        }
+        current ??= session;
+        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked);
+        await events.UnreadChangedAsync(current);
     }
 
     /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read; returns their ids.</summary>

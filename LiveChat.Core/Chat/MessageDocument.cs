@@ -22,10 +22,14 @@ public sealed record MessageDocument
     public long? ReadByMachineAt { get; init; }
     public long? ReadByAgentAt { get; init; }
 
-    /// <summary>A retried clientMessageId maps to the same id, so the retry cannot store a second copy.</summary>
-    public static string IdFor(bool fromMachine, string? clientMessageId) => clientMessageId is null
+    /// <summary>
+    /// A retried clientMessageId maps to the same id, so the retry cannot store a second copy. The key belongs to its
+    /// session and author: another author, or a later session, using the same key gets a message of its own.
+    /// </summary>
+    public static string IdFor(string sessionId, string authorKey, string? clientMessageId) => clientMessageId is null
         ? Guid.NewGuid().ToString("N")
-        : $"{(fromMachine ? "m" : "a")}-{clientMessageId}";
+        : "c-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes($"{sessionId}\n{authorKey}\n{clientMessageId}")))[..40];
 }
 
 /// <summary>A position in a ticket's (createdAt, id) message order; "createdAt.id", or a bare epoch-ms timestamp.</summary>

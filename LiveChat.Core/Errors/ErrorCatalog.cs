@@ -45,6 +45,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError SessionAlreadyEnded = new("session_not_active", 409, "Session already ended", "Sessão já encerrada");
     public static readonly LiveChatError MachineRevoked = new("machine_revoked", 409, "Machine revoked", "Máquina revogada.");
     public static readonly LiveChatError IdTaken = new("id_taken", 409, "Id already in use", "Este identificador já está em uso.");
+    public static readonly LiveChatError IdempotencyKeyReused = new("idempotency_key_reused", 409, "clientMessageId reused with other content", "Este clientMessageId já foi usado para outra mensagem nesta sessão.");
     public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.");
 
     // 5xx: ours

@@ -56,6 +56,54 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         Assert.Equal(1, session.UnreadByAgent);
     }
 
+    [Fact]
+    public async Task A_client_message_id_belongs_to_its_author_and_session()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var (_, otherAgent) = await chat.Tenant.UserAsync();
+        var agentPost = $"/api/tickets/{chat.TicketId}/chat/messages";
+        var machinePost = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
+
+        var first = await (await chat.Agent.PostJsonAsync(agentPost, new { body = "primeira", clientMessageId = "k-1" })).OkJsonAsync(201);
+        var retry = await (await chat.Agent.PostJsonAsync(agentPost, new { body = "primeira", clientMessageId = "k-1" })).OkJsonAsync(200);
+        Assert.Equal(first.GetProperty("messageId").GetString(), retry.GetProperty("messageId").GetString());
+        await (await chat.Agent.PostJsonAsync(agentPost, new { body = "outra coisa", clientMessageId = "k-1" })).AssertProblemAsync(409, "idempotency_key_reused");
+
+        var byOtherAgent = await (await otherAgent.PostJsonAsync(agentPost, new { body = "do colega", clientMessageId = "k-1" })).OkJsonAsync(201);
+        var byMachine = await (await chat.Machine.PostJsonAsync(machinePost, new { body = "da máquina", clientMessageId = "k-1" })).OkJsonAsync(201);
+        var session = await (await chat.Agent.PostAsync($"/api/tickets/{chat.TicketId}/chat/session", null)).OkJsonAsync(200);
+        (await chat.Agent.PostAsync($"/api/chat/sessions/{session.GetProperty("sessionId").GetString()}/end", null)).EnsureSuccessStatusCode();
+        await chat.StartSessionAsync();
+        var inLaterSession = await (await chat.Machine.PostJsonAsync(machinePost, new { body = "da máquina", clientMessageId = "k-1" })).OkJsonAsync(201);
+
+        var ids = new[] { first, byOtherAgent, byMachine, inLaterSession }.Select(m => m.GetProperty("messageId").GetString()).ToList();
+        Assert.Equal(4, ids.Distinct().Count());
+        var history = await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/history")).OkJsonAsync();
+        Assert.Equal(4, history.GetProperty("totalMessages").GetInt32());
+    }
+
+    [Fact]
+    public async Task Marking_read_lowers_the_counter_by_what_it_marked_so_a_later_message_stays_unread()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var agentPost = $"/api/tickets/{chat.TicketId}/chat/messages";
+        var one = await (await chat.Agent.PostJsonAsync(agentPost, new { body = "um" })).OkJsonAsync(201);
+        var listed = await (await chat.Machine.GetAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync();
+        Assert.Equal(1, listed.GetProperty("unreadCount").GetInt64());
+        await chat.Agent.PostJsonAsync(agentPost, new { body = "dois, depois da listagem" });
+
+        var read = await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read",
+            new { messageIds = new[] { one.GetProperty("messageId").GetString() } })).OkJsonAsync();
+        Assert.Equal(1, read.GetProperty("processed").GetInt32());
+        var updates = await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync();
+        Assert.Equal(1, updates.GetProperty("totalUnread").GetInt64());
+
+        await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { one.GetProperty("messageId").GetString() } });
+        Assert.Equal(1, (await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync()).GetProperty("totalUnread").GetInt64());
+    }
+
     async Task<List<SessionDocument>> SessionsOfTicketAsync(ChatScenario chat)
     {
         var result = new List<SessionDocument>();
