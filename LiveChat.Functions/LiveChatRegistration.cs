@@ -13,7 +13,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
 
 namespace LiveChat.Functions;
 
@@ -47,8 +50,25 @@ public static class LiveChatRegistration
         services.AddSingleton<Core.Provisioning.Provisioning>();
         services.AddSingleton<Api>();
         // One long-lived client; pooled connections are recycled so DNS changes of the service are picked up.
+        // Retries on 429/5xx/network errors, a circuit breaker so a failing SignalR stops costing writes any wait,
+        // and a timeout per attempt so a stalled SignalR counts as failing.
         services.AddHttpClient(nameof(RealtimePublisher))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+            .AddResilienceHandler("signalr", (pipeline, context) =>
+            {
+                var signalR = context.ServiceProvider.GetRequiredService<IOptions<SignalROptions>>().Value;
+                pipeline.AddRetry(new HttpRetryStrategyOptions
+                {
+                    MaxRetryAttempts = Math.Max(0, signalR.PublishAttempts - 1), Delay = TimeSpan.FromMilliseconds(100),
+                    BackoffType = DelayBackoffType.Exponential, UseJitter = true,
+                });
+                pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                {
+                    FailureRatio = 0.5, MinimumThroughput = 4, SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = signalR.CircuitBreakDuration,
+                });
+                pipeline.AddTimeout(signalR.PublishTimeout / Math.Max(1, signalR.PublishAttempts));
+            });
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RealtimePublisher>(sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RealtimePublisher))));
         services.AddSingleton<ChatEvents>();

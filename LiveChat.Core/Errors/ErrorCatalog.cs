@@ -50,6 +50,8 @@ public static class ErrorCatalog
 
     // 5xx: ours
     public static readonly LiveChatError StoreUnavailable = new("store_unavailable", 503, "Store unavailable, retry later", "Serviço temporariamente indisponível. Tente novamente.");
+    public static readonly LiveChatError IdentityUnavailable = new("identity_unavailable", 503, "Identity provider unavailable, retry later", "O provedor de identidade está indisponível. Tente novamente.");
+    public static readonly LiveChatError RealtimeUnavailable = new("realtime_unavailable", 503, "Realtime push unavailable, retry later", "Notificações em tempo real indisponíveis. Tente novamente.");
     public static readonly LiveChatError RealtimeDisabled = new("realtime_disabled", 503, "Realtime push is not configured", "Notificações em tempo real não estão configuradas.");
     public static readonly LiveChatError Internal = new("internal_error", 500, "Internal error", "Erro interno.");
 }

@@ -1,5 +1,6 @@
 using LiveChat.Core.Errors;
 using LiveChat.Core.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
@@ -14,10 +15,13 @@ public sealed class AgentAuthenticator
     readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     readonly TokenValidationParameters _parameters;
     readonly CosmosStore _store;
+    readonly ConfigurationManager<OpenIdConnectConfiguration>? _metadata;
+    readonly ILogger<AgentAuthenticator> _log;
 
-    public AgentAuthenticator(IOptions<IdentityOptions> options, CosmosStore store, TimeProvider time)
+    public AgentAuthenticator(IOptions<IdentityOptions> options, CosmosStore store, TimeProvider time, ILogger<AgentAuthenticator> log)
     {
         _store = store;
+        _log = log;
         var o = options.Value;
         _parameters = new TokenValidationParameters
         {
@@ -37,9 +41,14 @@ public sealed class AgentAuthenticator
         if (!string.IsNullOrEmpty(o.Authority))
         {
             // Keys and, unless Identity:Issuer names one, the issuer come from the authority's metadata.
-            _parameters.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
+            // A bounded fetch, retried every 10 s while the authority is down (the default waits 5 minutes).
+            _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
                 o.Authority.TrimEnd('/') + "/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(),
-                new HttpDocumentRetriever { RequireHttps = o.RequireHttpsMetadata });
+                new HttpDocumentRetriever(new HttpClient { Timeout = TimeSpan.FromSeconds(3) }) { RequireHttps = o.RequireHttpsMetadata })
+            {
+                RefreshInterval = TimeSpan.FromSeconds(10),
+            };
+            _parameters.ConfigurationManager = _metadata;
         }
         else
         {
@@ -51,6 +60,7 @@ public sealed class AgentAuthenticator
     public async Task<AgentCaller> AuthenticateAsync(string? authorization, CancellationToken ct)
     {
         var token = BearerToken.From(authorization) ?? throw ErrorCatalog.AgentTokenMissing.Raise();
+        await EnsureMetadataAsync(ct);
         var result = await _handler.ValidateTokenAsync(token, _parameters);
         if (!result.IsValid) throw ErrorCatalog.AgentTokenInvalid.Raise();
 
@@ -60,6 +70,24 @@ public sealed class AgentAuthenticator
         var user = await _store.Users.ReadOrNullAsync<UserDocument>(subject, subject, ct)
             ?? throw ErrorCatalog.AgentUnknown.Raise();
         return new AgentCaller(user.Id, user.TenantId, user.Role.ToUpperInvariant(), user.Name, user.Email, user.AvatarUrl);
+    }
+
+    /// <summary>
+    /// The authority's keys must be at hand before a token can be judged: when they cannot be fetched (and none are
+    /// cached) the caller gets 503 identity_unavailable, never a 401 that would tell it its token is bad.
+    /// </summary>
+    async Task EnsureMetadataAsync(CancellationToken ct)
+    {
+        if (_metadata is null) return;
+        try
+        {
+            await _metadata.GetConfigurationAsync(ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            _log.LogWarning("OpenID Connect metadata or keys could not be fetched: {Error}", e.GetBaseException().Message);
+            throw ErrorCatalog.IdentityUnavailable.Raise();
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LiveChat.Core.Identity;
@@ -10,8 +9,9 @@ namespace LiveChat.Core.Realtime;
 
 /// <summary>
 /// Talks to SignalR Service's REST API (api-version 2022-06-01): negotiate tokens, sends to users and groups,
-/// group membership. Best-effort: bounded by SignalR:PublishTimeout, retried on 429/5xx, and a failure is
-/// logged and reported as false, never thrown, so it cannot fail the request that caused it.
+/// group membership. Best-effort: bounded by SignalR:PublishTimeout, and a failure is logged and reported as false,
+/// never thrown, so it cannot fail the request that caused it. Retries and the circuit breaker that keeps a slow or
+/// dead SignalR from slowing writes live in the HttpClient's resilience pipeline (AddLiveChat).
 /// </summary>
 public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> options, TimeProvider time, ILogger<RealtimePublisher> log)
 {
@@ -30,7 +30,9 @@ public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> 
         var user = SignalRTokens.AgentUser(agent.UserId);
         var result = Negotiate(user);
         var group = Uri.EscapeDataString(SignalRTokens.AgentsGroup(agent.TenantId));
-        await SendAsync(HttpMethod.Put, $"groups/{group}/users/{Uri.EscapeDataString(user)}", null, ct);
+        // A token whose connection would hear none of the tenant's events is worse than a clear "retry later".
+        if (!await SendAsync(HttpMethod.Put, $"groups/{group}/users/{Uri.EscapeDataString(user)}", null, ct))
+            throw Errors.ErrorCatalog.RealtimeUnavailable.Raise();
         return result;
     }
 
@@ -57,30 +59,22 @@ public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> 
         var url = _connection.RestUrl(_options.Hub, path);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(_options.PublishTimeout);
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            HttpStatusCode? status = null;
-            try
-            {
-                using var request = new HttpRequestMessage(method, $"{url}?api-version={ApiVersion}");
-                // The server token's audience is the request URL without its query.
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
-                    SignalRTokens.Create(_connection.AccessKey, url, time.GetUtcNow(), TimeSpan.FromMinutes(5)));
-                if (body is not null) request.Content = JsonContent.Create(body);
-                using var response = await http.SendAsync(request, budget.Token);
-                if (response.IsSuccessStatusCode) return true;
-                status = response.StatusCode;
-                if (status != HttpStatusCode.TooManyRequests && (int)status < 500) break;
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
-            {
-                if (budget.IsCancellationRequested) break;
-            }
-            if (attempt >= _options.PublishAttempts) break;
-            try { await Task.Delay(TimeSpan.FromMilliseconds(100 * Math.Pow(2, attempt - 1)), budget.Token); }
-            catch (OperationCanceledException) { break; }
+            using var request = new HttpRequestMessage(method, $"{url}?api-version={ApiVersion}");
+            // The server token's audience is the request URL without its query.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                SignalRTokens.Create(_connection.AccessKey, url, time.GetUtcNow(), TimeSpan.FromMinutes(5)));
+            if (body is not null) request.Content = JsonContent.Create(body);
+            using var response = await http.SendAsync(request, budget.Token);
+            if (response.IsSuccessStatusCode) return true;
+            log.LogWarning("Push {Method} {Path} to SignalR failed: {Status}", method.Method, path.Split('/')[0], (int)response.StatusCode);
         }
-        log.LogWarning("Push {Method} {Path} to SignalR failed", method.Method, path.Split('/')[0]);
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // Refused, timed out, or the circuit is open: nothing to wait for.
+            log.LogWarning("Push {Method} {Path} to SignalR failed: {Error}", method.Method, path.Split('/')[0], e.GetType().Name);
+        }
         return false;
     }
 }

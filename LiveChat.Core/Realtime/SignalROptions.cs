@@ -10,6 +10,11 @@ public sealed class SignalROptions
     /// <summary>How long one publish may take, retries included; push never holds a request longer.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(3);
     public int PublishAttempts { get; set; } = 3;
+    /// <summary>
+    /// Once half of at least 4 publishes within 30 s failed, publishes fail at once (no waiting) for this long, then
+    /// one is let through to probe whether SignalR is back.
+    /// </summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>The parts of a SignalR Service connection string that matter here.</summary>

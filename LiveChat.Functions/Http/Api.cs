@@ -45,6 +45,7 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         }
         catch (LiveChatException e)
         {
+            if (e.Error.Status == StatusCodes.Status503ServiceUnavailable) req.HttpContext.Response.Headers.RetryAfter = "5";
             return ApiResult.Problem(e.Error, e.Detail, req.Path);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

@@ -69,3 +69,32 @@ public sealed class OpenIdConnectTests(OidcAuthorityApp app) : IClassFixture<Oid
         await (await app.ClientWithToken(devSigned).GetAsync("/api/agent/chat/sessions")).AssertProblemAsync(401, "agent_token_invalid");
     }
 }
+
+/// <summary>An authority whose metadata cannot be fetched: nothing listens on its port.</summary>
+public sealed class DeadAuthorityApp : LiveChatApp
+{
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["Identity:Authority"] = $"http://127.0.0.1:{LocalStack.FreePort()}",
+        ["Identity:Audience"] = "api://livechat-prod",
+        ["Identity:Issuer"] = null,
+        ["Identity:DevSigningKey"] = null,
+        ["Identity:RequireHttpsMetadata"] = "false",
+    };
+}
+
+public sealed class IdentityOutageTests(DeadAuthorityApp app) : IClassFixture<DeadAuthorityApp>
+{
+    [Fact]
+    public async Task An_unreachable_identity_provider_is_503_identity_unavailable_not_a_bad_token()
+    {
+        var token = LiveChat.Core.Identity.DevTokens.Mint(new LiveChat.Core.Identity.IdentityOptions
+        {
+            Issuer = "https://login.example/", Audience = "api://livechat-prod", DevSigningKey = new string('k', 40),
+        }, "someone", TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(1));
+        var response = await app.ClientWithToken(token).GetAsync("/api/agent/chat/sessions");
+        await response.AssertProblemAsync(503, "identity_unavailable");
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Contains(app.Logs, l => l.StartsWith("Warning") && l.Contains("OpenID Connect metadata"));
+    }
+}

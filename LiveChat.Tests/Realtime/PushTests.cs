@@ -122,8 +122,61 @@ public sealed class PushOutageTests(SignalRDownApp app) : IClassFixture<SignalRD
         var sessionId = await chat.StartSessionAsync();
         await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "oi" })).OkJsonAsync(201);
         await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "oi" })).OkJsonAsync(201);
-        await (await chat.Agent.PostAsync($"/api/agent/negotiate", null)).OkJsonAsync();
+        await (await chat.Agent.PostAsync($"/api/agent/negotiate", null)).AssertProblemAsync(503, "realtime_unavailable");
         await (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).OkJsonAsync();
         Assert.Contains(app.Logs, l => l.Contains("Push") && l.Contains("failed"));
+    }
+}
+
+/// <summary>
+/// SignalR Service stalled, as a paused process looks from outside: its port accepts connections and never answers.
+/// </summary>
+public sealed class SignalRStalledApp : LiveChatApp
+{
+    static readonly System.Net.Sockets.TcpListener BlackHole = Listen();
+
+    static System.Net.Sockets.TcpListener Listen()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start(backlog: 1000);
+        return listener;
+    }
+
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["SignalR:ConnectionString"] = $"Endpoint=http://127.0.0.1:{((System.Net.IPEndPoint)BlackHole.LocalEndpoint).Port};AccessKey={LocalStack.SignalRAccessKey};Version=1.0;",
+    };
+}
+
+public sealed class StalledPushTests(SignalRStalledApp stalled, LiveChatApp healthy, Xunit.Abstractions.ITestOutputHelper output)
+    : IClassFixture<SignalRStalledApp>, IClassFixture<LiveChatApp>
+{
+    static async Task<double> MedianPostMsAsync(ChatScenario chat, int count)
+    {
+        var times = new List<double>();
+        for (var i = 0; i < count; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = $"m{i}" })).EnsureSuccessStatusCode();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return times.Order().ElementAt(count / 2);
+    }
+
+    [Fact]
+    public async Task Once_the_breaker_opens_a_stalled_signalr_costs_writes_no_waiting()
+    {
+        var normal = await healthy.ChatAsync();
+        await normal.StartSessionAsync();
+        var baseline = await MedianPostMsAsync(normal, 20);
+
+        var chat = await stalled.ChatAsync();
+        await chat.StartSessionAsync(); // its pushes time out and trip the breaker
+        await MedianPostMsAsync(chat, 3);
+        var withBreakerOpen = await MedianPostMsAsync(chat, 20);
+        output.WriteLine($"post median: {baseline:F1} ms with SignalR up, {withBreakerOpen:F1} ms with SignalR stalled and the breaker open");
+        Assert.InRange(withBreakerOpen, 0, baseline + 100);
+
+        await (await chat.Agent.PostAsync("/api/agent/negotiate", null)).AssertProblemAsync(503, "realtime_unavailable");
     }
 }
