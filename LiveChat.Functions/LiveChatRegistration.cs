@@ -25,11 +25,7 @@ public static class LiveChatRegistration
     /// <summary>Everything LiveChat needs: the worker's Program.cs calls it, and so do tools and tests that run Core in process.</summary>
     public static IServiceCollection AddLiveChat(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<LiveChatOptions>(configuration.GetSection("LiveChat"));
-        services.Configure<StoreOptions>(configuration.GetSection("Cosmos"));
-        services.Configure<UploadOptions>(configuration.GetSection("Blob"));
-        services.Configure<IdentityOptions>(configuration.GetSection("Identity"));
-        services.Configure<SignalROptions>(configuration.GetSection("SignalR"));
+        services.AddCheckedSettings(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         // The app's own identity (managed identity in Azure), used where no key is configured.
