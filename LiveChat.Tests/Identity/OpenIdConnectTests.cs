@@ -95,6 +95,6 @@ public sealed class IdentityOutageTests(DeadAuthorityApp app) : IClassFixture<De
         var response = await app.ClientWithToken(token).GetAsync("/api/agent/chat/sessions");
         await response.AssertProblemAsync(503, "identity_unavailable");
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Contains(app.Logs, l => l.StartsWith("Warning") && l.Contains("OpenID Connect metadata"));
+        Assert.True(await app.LoggedAsync(l => l.StartsWith("Warning") && l.Contains("OpenID Connect metadata")));
     }
 }

@@ -36,6 +36,17 @@ public class LiveChatApp : IAsyncLifetime
         _running = await Running.GetOrAdd(key, _ => new Lazy<Task<RunningApp>>(() => RunningApp.StartAsync(settings))).Value;
     }
 
+    /// <summary>The worker's logs reach the host over gRPC, possibly just after the response that caused them.</summary>
+    public async Task<bool> LoggedAsync(Func<string, bool> line, int timeoutMs = 5000)
+    {
+        for (var waited = 0; waited < timeoutMs; waited += 50)
+        {
+            if (Logs.Any(line)) return true;
+            await Task.Delay(50);
+        }
+        return Logs.Any(line);
+    }
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 
     /// <summary>An agent token for a user, as the app's identity settings accept (a dev token by default).</summary>
