@@ -27,6 +27,8 @@ public sealed class LiveChatOptions
     /// holding the caller (the SDKs' own timeouts and retries are bounded below it).
     /// </summary>
     public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How many due sessions the sweep ends at once.</summary>
+    public int SweepParallelism { get; set; } = 8;
     /// <summary>How far back the sweep looks for a session whose timeline event was not written.</summary>
     public TimeSpan SweepRepairWindow { get; set; } = TimeSpan.FromHours(1);
 }

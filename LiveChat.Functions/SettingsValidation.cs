@@ -55,7 +55,7 @@ static class SettingsValidation
 
         services.AddOptions<LiveChatOptions>().Bind(configuration.GetSection("LiveChat"))
             .Validate(o => new[] { o.MaxMessageLength, o.DefaultListLimit, o.MaxListLimit, o.MaxMarkReadIds, o.MaxMachineSessions,
-                    o.MaxAgentSessions, o.MaxHistorySessions, o.MaxHistoryMessages, o.MaxAttachmentsPerMessage, o.MaxConcurrentUpdateAttempts }.All(n => n > 0),
+                    o.MaxAgentSessions, o.MaxHistorySessions, o.MaxHistoryMessages, o.MaxAttachmentsPerMessage, o.MaxConcurrentUpdateAttempts, o.SweepParallelism }.All(n => n > 0),
                 "LiveChat limits (MaxMessageLength, DefaultListLimit, MaxListLimit, ...) must be positive.")
             .Validate(o => o.DefaultListLimit <= o.MaxListLimit, "LiveChat:DefaultListLimit must not exceed LiveChat:MaxListLimit.")
             .Validate(o => new[] { o.MachineOfflineAfter, o.ChatInactiveAfter, o.MachineTokenLifetime, o.SweepRepairWindow, o.RequestDeadline }

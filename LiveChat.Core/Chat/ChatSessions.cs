@@ -95,7 +95,8 @@ public sealed class ChatSessions(
     public async Task<SessionDocument?> TryEndAsync(SessionDocument session, Func<SessionDocument, SessionDocument?> describeEnd,
         CancellationToken ct)
     {
-        for (var current = session; current is { IsActive: true };
+        var attempts = 0;
+        for (var current = session; current is { IsActive: true } && attempts++ < _limits.MaxConcurrentUpdateAttempts;
              current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct))
         {
             if (describeEnd(current) is not { } described) return null;

@@ -22,6 +22,7 @@ public sealed class InactivitySweep(
 {
     const int PageSize = 500;
     const int LookupChunk = 200;
+
     readonly LiveChatOptions _limits = options.Value;
 
     public async Task<SweepResult> RunAsync(CancellationToken ct)
@@ -30,21 +31,21 @@ public sealed class InactivitySweep(
         var reasons = new Dictionary<string, int>();
         var (checkedCount, hasMore) = (0, false);
 
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.status = 'ACTIVE'");
-        using (var feed = store.Sessions.GetItemQueryIterator<SessionDocument>(query, requestOptions: new QueryRequestOptions { MaxItemCount = PageSize }))
+        // One page in memory at a time. Keyset paging (id > the last one seen) rather than a continuation token:
+        // sessions this run ends leave the filter, and a position-based continuation would then skip others.
+        for (var after = ""; ;)
         {
-            var active = new List<SessionDocument>();
-            // Drain first: ending sessions while paging the same filter could shift the pages.
-            while (feed.HasMoreResults)
-                active.AddRange(await feed.ReadNextAsync(ct));
-
-            foreach (var page in active.Chunk(PageSize))
-            {
-                if (time.GetUtcNow() >= deadline) { hasMore = true; break; }
-                checkedCount += page.Length;
-                foreach (var (reason, count) in await SweepPageAsync(page, ct))
-                    reasons[reason] = reasons.GetValueOrDefault(reason) + count;
-            }
+            if (time.GetUtcNow() >= deadline) { hasMore = true; break; }
+            var page = await store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition(
+                    "SELECT * FROM c WHERE c.status = 'ACTIVE' AND c.id > @after ORDER BY c.id").WithParameter("@after", after),
+                null, ct, maxItems: PageSize);
+            if (page.Count == 0) break;
+            checkedCount += page.Count;
+            var (pageReasons, finished) = await SweepPageAsync(page, deadline, ct);
+            foreach (var (reason, count) in pageReasons) reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            if (!finished) { hasMore = true; break; }
+            if (page.Count < PageSize) break;
+            after = page[^1].Id;
         }
 
         var repaired = time.GetUtcNow() >= deadline ? 0 : await RepairTimelineAsync(ct);
@@ -56,37 +57,44 @@ public sealed class InactivitySweep(
         return new SweepResult(checkedCount, ended, reasons, repaired, hasMore);
     }
 
-    async Task<Dictionary<string, int>> SweepPageAsync(IReadOnlyList<SessionDocument> page, CancellationToken ct)
+    /// <summary>The order of judgement: ticket link, then chat inactivity, then the machine's heartbeat.</summary>
+    string? ReasonToEnd(SessionDocument s, string? linkedMachine, long? lastHeartbeatAt, long now)
+    {
+        if (linkedMachine != s.MachineId) return EndReasons.TicketWithoutMachine;
+        if (s.LastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
+        if (!(lastHeartbeatAt > now - (long)_limits.MachineOfflineAfter.TotalMilliseconds)) return EndReasons.MachineOffline;
+        return null;
+    }
+
+    /// <summary>Ends the page's due sessions; false when the time budget ran out before every one was handled.</summary>
+    async Task<(Dictionary<string, int> Reasons, bool Finished)> SweepPageAsync(IReadOnlyList<SessionDocument> page, DateTimeOffset deadline,
+        CancellationToken ct)
     {
         var tickets = await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId FROM c", page.Select(s => s.TicketId), ct);
         var machines = await LookupAsync<MachinePulse>(store.Machines, "SELECT c.id, c.lastHeartbeatAt FROM c", page.Select(s => s.MachineId), ct);
         var heartbeats = machines.ToDictionary(m => m.Id, m => m.LastHeartbeatAt);
         var links = tickets.ToDictionary(t => t.Id, t => t.MachineId);
 
-        string? ReasonToEnd(SessionDocument s, long now)
-        {
-            if (!links.TryGetValue(s.TicketId, out var linkedMachine) || linkedMachine != s.MachineId) return EndReasons.TicketWithoutMachine;
-            if (s.LastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
-            if (!(heartbeats.GetValueOrDefault(s.MachineId) > now - (long)_limits.MachineOfflineAfter.TotalMilliseconds)) return EndReasons.MachineOffline;
-            return null;
-        }
-
         var now = time.NowMs();
-        var due = page.Where(s => ReasonToEnd(s, now) is not null).ToList();
+        var due = page.Where(s => ReasonToEnd(s, links.GetValueOrDefault(s.TicketId), heartbeats.GetValueOrDefault(s.MachineId), now) is not null).ToList();
         var endedReasons = new List<string>();
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (session, token) =>
+        var finished = true;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (session, token) =>
         {
-            // Judged again on the fresh session if it changed meanwhile (a new message resets inactivity).
+            if (time.GetUtcNow() >= deadline) { finished = false; return; }
+            // Judged again on fresh data before ending: a heartbeat or a relink since the page's lookup keeps the chat.
+            var ticket = await store.Tickets.ReadOrNullAsync<TicketLink>(session.TicketId, session.TicketId, token);
+            var machine = await store.Machines.ReadOrNullAsync<MachinePulse>(session.MachineId, session.MachineId, token);
             var ended = await sessions.TryEndAsync(session, current =>
             {
                 var at = time.NowMs();
-                return ReasonToEnd(current, at) is { } reason
+                return ReasonToEnd(current, ticket?.MachineId, machine?.LastHeartbeatAt, at) is { } reason
                     ? current with { EndReason = reason, InactiveForMs = reason == EndReasons.ChatInactive ? at - current.LastActivityAt : null }
                     : null;
             }, token);
             if (ended?.EndReason is { } r) lock (endedReasons) endedReasons.Add(r);
         });
-        return endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count());
+        return (endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()), finished);
     }
 
     sealed record TicketLink(string Id, string? MachineId);
