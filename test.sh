@@ -13,6 +13,7 @@ results="$(mktemp -d)"
 dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
 # A safety net for a test process that died before its exit handlers ran: nothing started from this checkout outlives the run.
+sleep 1
 pkill -f "$PWD/(LiveChat.Functions/bin|local/node_modules/azurite|local/cosmos/server.js)" 2>/dev/null || true
 
 summary=$(node -e '

@@ -27,7 +27,7 @@ public sealed class WorkerProcess(HostSettings settings, WorkerChannel channel, 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var restartDelay = TimeSpan.FromSeconds(1);
-        while (!stoppingToken.IsCancellationRequested)
+        while (!stoppingToken.IsCancellationRequested && !_stopping)
         {
             var started = Stopwatch.StartNew();
             var process = Start();
@@ -44,6 +44,7 @@ public sealed class WorkerProcess(HostSettings settings, WorkerChannel channel, 
             // A worker that keeps dying at start is retried less and less often; one that ran a while starts over.
             restartDelay = started.Elapsed > TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(Math.Min(30, restartDelay.TotalSeconds * 2));
             try { await Task.Delay(restartDelay, stoppingToken); } catch (OperationCanceledException) { return; }
+            if (_stopping) return; // stopped or killed during the delay: no new worker
         }
     }
 
