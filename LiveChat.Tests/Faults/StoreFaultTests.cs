@@ -4,27 +4,32 @@ using LiveChat.Tests.Infrastructure;
 
 namespace LiveChat.Tests.Faults;
 
-/// <summary>A Cosmos stand-in of its own, which its tests pause and kill by its PID; a 2 s request deadline.</summary>
-public sealed class StoreFaultApp : LiveChatApp
+/// <summary>
+/// A Cosmos stand-in of its own (so its tests may pause and kill it by its PID without touching other tests) and a
+/// 2 s request deadline.
+/// </summary>
+public abstract class OwnCosmosApp : LiveChatApp
 {
-    static readonly int Port = LocalStack.FreePort();
+    readonly int _port = LocalStack.FreePort();
     public Process Cosmos { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
-        Cosmos = await LocalStack.StartCosmosAsync(Port);
+        Cosmos = await LocalStack.StartCosmosAsync(_port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Cosmos.Kill(); } catch (InvalidOperationException) { } };
         await base.InitializeAsync();
     }
 
     protected override Dictionary<string, string?> Settings => new()
     {
-        ["Cosmos:ConnectionString"] = LocalStack.CosmosConnectionStringFor(Port),
+        ["Cosmos:ConnectionString"] = LocalStack.CosmosConnectionStringFor(_port),
         ["LiveChat:RequestDeadline"] = "00:00:02",
     };
 
     public void Signal(string signal) => Process.Start("kill", [$"-{signal}", Cosmos.Id.ToString()])!.WaitForExit();
 }
+
+public sealed class StoreFaultApp : OwnCosmosApp;
 
 public sealed class StoreFaultTests(StoreFaultApp app) : IClassFixture<StoreFaultApp>
 {
@@ -67,25 +72,8 @@ public sealed class StoreFaultTests(StoreFaultApp app) : IClassFixture<StoreFaul
     }
 }
 
-/// <summary>Its own Cosmos stand-in too, since its test kills it for good.</summary>
-public sealed class DeadStoreApp : LiveChatApp
-{
-    static readonly int Port = LocalStack.FreePort();
-    public Process Cosmos { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        Cosmos = await LocalStack.StartCosmosAsync(Port);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Cosmos.Kill(); } catch (InvalidOperationException) { } };
-        await base.InitializeAsync();
-    }
-
-    protected override Dictionary<string, string?> Settings => new()
-    {
-        ["Cosmos:ConnectionString"] = LocalStack.CosmosConnectionStringFor(Port),
-        ["LiveChat:RequestDeadline"] = "00:00:02",
-    };
-}
+/// <summary>Another, since its test kills it for good.</summary>
+public sealed class DeadStoreApp : OwnCosmosApp;
 
 public sealed class DeadStoreTests(DeadStoreApp app) : IClassFixture<DeadStoreApp>
 {
