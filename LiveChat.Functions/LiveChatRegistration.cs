@@ -7,6 +7,7 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
+using LiveChat.Core.Tickets;
 using LiveChat.Core.Uploads;
 using LiveChat.Functions.Http;
 using Microsoft.Extensions.Configuration;
@@ -43,7 +44,9 @@ public static class LiveChatRegistration
         services.AddSingleton<MessageAttachments>();
         services.AddSingleton<Uploads>();
         services.AddSingleton<InactivitySweep>();
-        services.AddSingleton<Core.Provisioning.Provisioning>();
+        services.AddSingleton<TenantUsers>();
+        services.AddSingleton<MachineRegistry>();
+        services.AddSingleton<TicketLinks>();
         services.AddSingleton<Api>();
         // One long-lived client; pooled connections are recycled so DNS changes of the service are picked up.
         // Retries on 429/5xx/network errors, a circuit breaker so a failing SignalR stops costing writes any wait,

@@ -1,4 +1,5 @@
 using LiveChat.Core.Chat;
+using LiveChat.Core.Machines;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The desktop machine agent's side of live chat (machine token).</summary>
-public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessages messages, Core.Provisioning.Provisioning provisioning)
+public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessages messages, MachineRegistry machines)
 {
     [Function("PostMachineMessage")]
     public Task<IActionResult> PostMachineMessage(
@@ -47,5 +48,5 @@ public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessage
     [Function("MachineHeartbeat")]
     public Task<IActionResult> MachineHeartbeat(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/heartbeat")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(await provisioning.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));
+        api.Run(req, async ct => ApiResult.Ok(await machines.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));
 }

@@ -1,7 +1,7 @@
 using LiveChat.Core.Chat;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
-using LiveChat.Core.Provisioning;
+using LiveChat.Core.Tickets;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveChat.Tests.Infrastructure;
@@ -13,7 +13,7 @@ public sealed record CoreChat(CoreApp App, AgentCaller Admin, AgentCaller Agent,
 
     public async Task<string> StartSessionAsync() => (await App.Get<ChatSessions>().StartAsync(Agent, TicketId, default)).SessionId;
 
-    public Task HeartbeatAsync() => App.Get<Provisioning>().HeartbeatAsync(Machine, default);
+    public Task HeartbeatAsync() => App.Get<MachineRegistry>().HeartbeatAsync(Machine, default);
 
     public Task<PostMessageResult> PostFromMachineAsync(string body) =>
         App.Get<ChatMessages>().PostFromMachineAsync(Machine, TicketId, new PostMessageRequest(body, null, null), default);
@@ -30,15 +30,14 @@ public static class CoreGiven
         var adminDocument = new UserDocument { Id = $"{tenantId}-admin", TenantId = tenantId, Role = Roles.Admin, Name = "Admin" };
         await app.Store.Users.UpsertItemAsync(adminDocument, new PartitionKey(adminDocument.Id));
         var admin = new AgentCaller(adminDocument.Id, tenantId, Roles.Admin, adminDocument.Name, null, null);
-        var provisioning = app.Get<Provisioning>();
 
         var agentId = $"{tenantId}-agent";
-        await provisioning.UpsertUserAsync(admin, $"{tenantId}-requester", new UpsertUserRequest("COLLABORATOR", "Requester", null, null), default);
-        await provisioning.UpsertUserAsync(admin, agentId, new UpsertUserRequest("AGENT", "Agente", null, null), default);
-        var machine = await provisioning.RegisterMachineAsync(admin, new RegisterMachineRequest("PC-" + tenantId[^4..], null, null, null, null), default);
+        await app.Get<TenantUsers>().UpsertAsync(admin, $"{tenantId}-requester", new UpsertUserRequest("COLLABORATOR", "Requester", null, null), default);
+        await app.Get<TenantUsers>().UpsertAsync(admin, agentId, new UpsertUserRequest("AGENT", "Agente", null, null), default);
+        var machine = await app.Get<MachineRegistry>().RegisterAsync(admin, new RegisterMachineRequest("PC-" + tenantId[^4..], null, null, null, null), default);
         var caller = new MachineCaller(machine.MachineId, tenantId);
-        if (machineOnline) await provisioning.HeartbeatAsync(caller, default);
-        var ticket = await provisioning.CreateTicketAsync(admin, new CreateTicketRequest(null, 1, "Impressora não imprime", $"{tenantId}-requester", null, machine.MachineId), default);
+        if (machineOnline) await app.Get<MachineRegistry>().HeartbeatAsync(caller, default);
+        var ticket = await app.Get<TicketLinks>().CreateAsync(admin, new CreateTicketRequest(null, 1, "Impressora não imprime", $"{tenantId}-requester", null, machine.MachineId), default);
         return new CoreChat(app, admin, new AgentCaller(agentId, tenantId, "AGENT", "Agente", null, null), caller, machine.MachineToken, ticket.Id);
     }
 }

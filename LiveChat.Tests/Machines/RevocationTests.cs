@@ -2,7 +2,6 @@ using System.Text.Json;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Machines;
-using LiveChat.Core.Provisioning;
 using LiveChat.Core.Storage;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -67,14 +66,14 @@ public sealed class InterruptedRevocationTests(CrashingRevokeApp app) : IClassFi
     {
         var chat = await app.ChatAsync();
         app.FailNextMachineWrite();
-        var provisioning = app.Get<Provisioning>();
+        var machines = app.Get<MachineRegistry>();
         var auth = app.Get<MachineAuthenticator>();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => provisioning.RevokeMachineAsync(chat.Admin, chat.MachineId, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => machines.RevokeAsync(chat.Admin, chat.MachineId, default));
         var refused = await Assert.ThrowsAsync<LiveChatException>(() => auth.AuthenticateAsync("Bearer " + chat.MachineToken, default));
         Assert.Equal("machine_token_revoked", refused.Error.Code);
 
-        await provisioning.RevokeMachineAsync(chat.Admin, chat.MachineId, default);
-        Assert.Equal(MachineStatus.Revoked, (await provisioning.GetMachineAsync(chat.Admin, chat.MachineId, default)).Status);
+        await machines.RevokeAsync(chat.Admin, chat.MachineId, default);
+        Assert.Equal(MachineStatus.Revoked, (await machines.GetAsync(chat.Admin, chat.MachineId, default)).Status);
     }
 }

@@ -1,6 +1,5 @@
 using LiveChat.Core.Chat;
 using LiveChat.Core.Machines;
-using LiveChat.Core.Provisioning;
 using LiveChat.Tests.Infrastructure;
 
 namespace LiveChat.Tests.Storage;
@@ -69,7 +68,7 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
     public async Task A_machine_poll_costs_two_round_trips_and_one_on_a_token_cache_hit()
     {
         var chat = await WarmChatAsync();
-        var fresh = await app.Get<Provisioning>().RegisterMachineAsync(chat.Admin, new RegisterMachineRequest("PC-fresh", null, null, null, null), default);
+        var fresh = await app.Get<MachineRegistry>().RegisterAsync(chat.Admin, new RegisterMachineRequest("PC-fresh", null, null, null, null), default);
         Assert.Equal(2, await AsMachineAsync(fresh.MachineToken, m => Sessions.UpdatesForMachineAsync(m, default)));
         Assert.Equal(1, await AsMachineAsync(fresh.MachineToken, m => Sessions.UpdatesForMachineAsync(m, default)));
         Assert.Equal(1, await AsMachineAsync(fresh.MachineToken, m => Sessions.ListForMachineAsync(m, default)));

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
-using LiveChat.Core.Provisioning;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Tickets;
 using LiveChat.Functions;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -35,7 +35,9 @@ async Task SeedDemoAsync(string baseUrl, string demoFile)
     var services = new ServiceCollection().AddLogging().AddLiveChat(configuration).BuildServiceProvider();
     await services.GetRequiredService<StorageInitializer>().CreateAsync(CancellationToken.None);
     var store = services.GetRequiredService<CosmosStore>();
-    var provisioning = services.GetRequiredService<Provisioning>();
+    var users = services.GetRequiredService<TenantUsers>();
+    var machines = services.GetRequiredService<MachineRegistry>();
+    var tickets = services.GetRequiredService<TicketLinks>();
     var ct = CancellationToken.None;
 
     // Every tenant's first ADMIN is written to the store; everything else goes through the use cases.
@@ -43,12 +45,12 @@ async Task SeedDemoAsync(string baseUrl, string demoFile)
     var admin = new UserDocument { Id = "demo-admin", TenantId = tenant, Role = Roles.Admin, Name = "Ana Admin", Email = "ana@demo.local" };
     await store.Users.UpsertItemAsync(admin, new PartitionKey(admin.Id), cancellationToken: ct);
     var adminCaller = new AgentCaller(admin.Id, tenant, admin.Role, admin.Name, admin.Email, null);
-    await provisioning.UpsertUserAsync(adminCaller, "demo-agent", new UpsertUserRequest("AGENT", "Beto Agente", "beto@demo.local", null), ct);
-    await provisioning.UpsertUserAsync(adminCaller, "demo-client", new UpsertUserRequest("COLLABORATOR", "Carla Cliente", "carla@demo.local", null), ct);
-    var machine = await provisioning.RegisterMachineAsync(adminCaller, new RegisterMachineRequest("DESKTOP-DEMO", null, null, null, ["demo-client"]), ct);
-    var ticket = await provisioning.CreateTicketAsync(adminCaller,
+    await users.UpsertAsync(adminCaller, "demo-agent", new UpsertUserRequest("AGENT", "Beto Agente", "beto@demo.local", null), ct);
+    await users.UpsertAsync(adminCaller, "demo-client", new UpsertUserRequest("COLLABORATOR", "Carla Cliente", "carla@demo.local", null), ct);
+    var machine = await machines.RegisterAsync(adminCaller, new RegisterMachineRequest("DESKTOP-DEMO", null, null, null, ["demo-client"]), ct);
+    var ticket = await tickets.CreateAsync(adminCaller,
         new CreateTicketRequest(null, 1001, "Impressora não imprime", "demo-client", null, machine.MachineId), ct);
-    await provisioning.HeartbeatAsync(new MachineCaller(machine.MachineId, tenant), ct);
+    await machines.HeartbeatAsync(new MachineCaller(machine.MachineId, tenant), ct);
 
     var now = TimeProvider.System.GetUtcNow();
     var lines = new[]
