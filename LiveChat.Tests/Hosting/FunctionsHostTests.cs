@@ -126,3 +126,30 @@ public sealed class WorkerRestartTests(RestartedWorkerApp app) : IClassFixture<R
         Assert.NotEqual(first, app.WorkerProcessId);
     }
 }
+
+public sealed class UnservableWorkerTests
+{
+    [Fact]
+    public async Task A_worker_whose_functions_cannot_be_served_answers_503_at_once_and_is_restarted()
+    {
+        var stack = await LocalStack.InstanceAsync();
+        var settings = TestSettings.For(stack, "never-used", new Dictionary<string, string?> { ["SweepSchedule"] = null });
+        var (host, baseAddress, logs) = await LiveChatApp.StartHostAsync(settings);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = baseAddress };
+            for (var waited = 0; waited < 100 && !logs.Any(l => l.Contains("App setting 'SweepSchedule' is not set")); waited++) await Task.Delay(100);
+            Assert.Contains(logs, l => l.Contains("App setting 'SweepSchedule' is not set"));
+            var watch = Stopwatch.StartNew();
+            var response = await http.GetAsync("/api/health");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+            for (var waited = 0; waited < 100 && !logs.Any(l => l.Contains("exited") && l.Contains("restarting")); waited++) await Task.Delay(100);
+            Assert.Contains(logs, l => l.Contains("exited") && l.Contains("restarting"));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

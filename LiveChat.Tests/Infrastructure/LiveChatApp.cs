@@ -64,23 +64,8 @@ public class LiveChatApp : IAsyncLifetime
             // The schedule stays off so no sweep runs under a test's feet; tests run it through the admin endpoint.
             settings["AzureWebJobs.AutoEndInactiveSessions.Disabled"] = "true";
             var services = await CoreApp.StartAsync(settings, TimeProvider.System);
-
-            var port = LocalStack.FreePort();
-            var logs = new ConcurrentQueue<string>();
-            var host = FunctionsHostApp.Build([], builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["ScriptRoot"] = WorkerBuild, ["SettingsFile"] = TestSettings.SampleFile, ["Port"] = port.ToString(),
-                }.Concat(TestSettings.AsAppSettings(settings).Select(s => KeyValuePair.Create("Values:" + s.Key, s.Value))));
-                builder.Logging.ClearProviders();
-            });
-            host.Services.GetRequiredService<WorkerLogSink>().Observer = logs.Enqueue;
-            await host.StartAsync();
-            // The test process may end without stopping the host: its worker must not outlive the run.
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => host.Services.GetRequiredService<WorkerProcess>().Kill();
-
-            var running = new RunningApp(host, services, new Uri($"http://127.0.0.1:{port}"), logs);
+            var (host, baseAddress, logs) = await StartHostAsync(settings);
+            var running = new RunningApp(host, services, baseAddress, logs);
             await running.WaitUntilServingAsync();
             return running;
         }
@@ -91,6 +76,43 @@ public class LiveChatApp : IAsyncLifetime
             var response = await http.GetAsync("/api/health");
             if (!response.IsSuccessStatusCode)
                 throw new InvalidOperationException($"The worker did not serve /api/health: {(int)response.StatusCode}\n{string.Join('\n', Logs)}");
+        }
+    }
+
+    /// <summary>The host stand-in in this process, running the worker with these app settings; its logs are collected.</summary>
+    public static async Task<(WebApplication Host, Uri BaseAddress, ConcurrentQueue<string> Logs)> StartHostAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var port = LocalStack.FreePort();
+        var logs = new ConcurrentQueue<string>();
+        var host = FunctionsHostApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ScriptRoot"] = WorkerBuild, ["SettingsFile"] = TestSettings.SampleFile, ["Port"] = port.ToString(),
+            }.Concat(TestSettings.AsAppSettings(settings).Select(s => KeyValuePair.Create("Values:" + s.Key, s.Value))));
+            builder.Logging.ClearProviders().AddProvider(new ObserverLoggerProvider(logs));
+        });
+        host.Services.GetRequiredService<WorkerLogSink>().Observer = logs.Enqueue;
+        await host.StartAsync();
+        // The test process may end without stopping the host: its worker must not outlive the run.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => host.Services.GetRequiredService<WorkerProcess>().Kill();
+        return (host, new Uri($"http://127.0.0.1:{port}"), logs);
+    }
+
+    /// <summary>The host's own log lines (warnings and up) next to the worker's.</summary>
+    sealed class ObserverLoggerProvider(ConcurrentQueue<string> sink) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, sink);
+        public void Dispose() { }
+
+        sealed class Logger(string category, ConcurrentQueue<string> sink) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && !category.StartsWith("Worker");
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) sink.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+            }
         }
     }
 

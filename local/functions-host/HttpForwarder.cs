@@ -31,7 +31,7 @@ public sealed class HttpForwarder(WorkerChannel channel, ILogger<HttpForwarder> 
         {
             worker = await channel.ReadyAsync(WorkerStartWait, ct);
         }
-        catch (Exception e) when (e is TimeoutException or WorkerStartException or NotSupportedException)
+        catch (Exception e) when (e is TimeoutException or WorkerStartException)
         {
             // What the real host answers while it has no running worker: 503 with a plain text.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;

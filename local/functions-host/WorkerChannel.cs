@@ -75,6 +75,9 @@ public sealed class WorkerChannel(HostSettings settings, WorkerLogSink sink, ILo
         lock (_gate) return _ready.Task.WaitAsync(timeout, ct);
     }
 
+    /// <summary>Raised with the worker id when a worker cannot serve (init or load failed): it is to be restarted.</summary>
+    public event Action<string>? WorkerFailed;
+
     /// <summary>The worker connected now, loaded or not.</summary>
     public WorkerConnection? Current { get; private set; }
 
@@ -165,10 +168,12 @@ public sealed class WorkerChannel(HostSettings settings, WorkerLogSink sink, ILo
         {
             // The worker went away mid-stream; WorkerProcess logs its exit and restarts it.
         }
-        catch (Exception e) when (e is WorkerStartException or NotSupportedException)
+        // Init or load failed, or the functions cannot be served here (an unsupported trigger, an unset %Setting%).
+        catch (Exception e) when (e is WorkerStartException or NotSupportedException or InvalidOperationException)
         {
             log.LogError("Worker {WorkerId} cannot serve: {Reason}", connection.WorkerId, e.Message);
-            ready.TrySetException(e);
+            ready.TrySetException(e as WorkerStartException ?? new WorkerStartException(e.Message));
+            WorkerFailed?.Invoke(connection.WorkerId);
         }
         finally
         {

@@ -13,6 +13,7 @@ public sealed class WorkerProcess(HostSettings settings, WorkerChannel channel, 
 {
     static readonly TimeSpan TerminateGrace = TimeSpan.FromSeconds(1);
     volatile Process? _process;
+    volatile string? _workerId;
     volatile bool _stopping;
 
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
@@ -26,6 +27,7 @@ public sealed class WorkerProcess(HostSettings settings, WorkerChannel channel, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        channel.WorkerFailed += EndFailedWorker;
         var restartDelay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested && !_stopping)
         {
@@ -48,9 +50,17 @@ public sealed class WorkerProcess(HostSettings settings, WorkerChannel channel, 
         }
     }
 
+    /// <summary>A worker that connected but cannot serve is ended, so the restart loop (with its back-off) brings up another.</summary>
+    void EndFailedWorker(string workerId)
+    {
+        if (workerId != _workerId) return;
+        try { _process?.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+    }
+
     Process Start()
     {
         var workerId = Guid.NewGuid().ToString();
+        _workerId = workerId;
         var requestId = Guid.NewGuid().ToString();
         channel.Expect(workerId);
         var info = new ProcessStartInfo("dotnet")
