@@ -7,7 +7,7 @@ using Microsoft.Azure.Cosmos;
 namespace LiveChat.Tests.Storage;
 
 /// <summary>The gaps local/cosmos/server.js fixes for the .NET SDK (DESIGN §2), checked through the SDK itself.</summary>
-public sealed class CosmosStandInTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
 {
     static UserDocument User(string id) => new() { Id = id, TenantId = "feed", Role = "AGENT", Name = id };
 

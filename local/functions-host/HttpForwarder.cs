@@ -64,8 +64,7 @@ public sealed class HttpForwarder(WorkerChannel channel, ILogger<HttpForwarder> 
         }, TaskScheduler.Default);
         try
         {
-            using var forwarded = Forwarded(context, worker.HttpUri!, invocationId);
-            using var response = await _http.SendAsync(forwarded, ct);
+            using var response = await SendAsync(context, worker.HttpUri!, invocationId, ct);
             await CopyResponseAsync(response, context, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -79,6 +78,31 @@ public sealed class HttpForwarder(WorkerChannel channel, ILogger<HttpForwarder> 
             if (!context.Response.HasStarted) context.Response.StatusCode = StatusCodes.Status502BadGateway;
         }
     }
+
+    /// <summary>
+    /// The worker may announce its HTTP address a moment before its server listens: a refused connection is retried
+    /// for a few seconds, as the real host's forwarder retries connect errors (nothing was sent yet, so it is safe).
+    /// </summary>
+    async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri worker, string invocationId, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // Not disposed on success: its content wraps the incoming body, which Kestrel owns.
+            var forwarded = Forwarded(context, worker, invocationId);
+            try
+            {
+                return await _http.SendAsync(forwarded, ct);
+            }
+            catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException
+                { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } && attempt < ConnectAttempts)
+            {
+                await Task.Delay(ConnectRetryDelay, ct);
+            }
+        }
+    }
+
+    const int ConnectAttempts = 50;
+    static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromMilliseconds(100);
 
     static HttpRequestMessage Forwarded(HttpContext context, Uri worker, string invocationId)
     {
