@@ -29,17 +29,21 @@ const children = [];
 let stopping = false;
 
 // stopSignal: the in-memory stand-ins have nothing to save, and Azurite takes minutes to close on SIGTERM.
-function start(name, command, args, { toConsole = false, stopSignal = 'SIGTERM' } = {}) {
+// essential: its exit stops everything (the host). A stand-in that dies is reported and the API keeps answering,
+// as in Azure when a dependency is down (503 store_unavailable, push off), so faults can be tried by hand.
+function start(name, command, args, { toConsole = false, stopSignal = 'SIGTERM', essential = false } = {}) {
   const out = toConsole ? 'inherit' : fs.openSync(path.join(logs, `${name}.log`), 'w');
   const child = spawn(command, args, { cwd: root, stdio: ['ignore', out, out] });
   children.push({ name, child, stopSignal });
   child.on('exit', (code, signal) => {
     if (stopping) return;
     console.error(`${name} exited (${signal ?? code})${toConsole ? '' : `; see .local/stack/${name}.log`}`);
-    stop(1);
+    if (essential || !ready) stop(1);
+    else console.error(`The API keeps running without ${name}; restart ./run.sh to bring it back.`);
   });
   return child;
 }
+let ready = false;
 
 function answers(url) {
   return new Promise(resolve => {
@@ -88,7 +92,7 @@ if (process.argv.includes('--stack-only')) {
 } else {
   start('functions-host', 'dotnet', [release('local/functions-host', 'LiveChat.FunctionsHost.dll'),
     '--ScriptRoot', path.join(root, 'LiveChat.Functions', 'bin', 'Release', 'net10.0'),
-    '--SettingsFile', settings, '--SettingsSample', sample, '--Port', String(apiPort)], { toConsole: true });
+    '--SettingsFile', settings, '--SettingsSample', sample, '--Port', String(apiPort)], { toConsole: true, essential: true });
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor('LiveChat worker', `${baseUrl}/api/health`, status => status === 200, 120);
   const seed = spawn('dotnet', [release('tools/LiveChat.Dev', 'LiveChat.Dev.dll'), 'seed-demo', baseUrl,
@@ -96,3 +100,4 @@ if (process.argv.includes('--stack-only')) {
   if (await new Promise(r => seed.once('exit', r)) !== 0 && !stopping) { console.error('Seeding the demo tenant failed.'); await stop(1); }
   console.log(`LiveChat is ready at ${baseUrl} (demo tokens in .local/demo.env). Ctrl+C stops everything.`);
 }
+ready = true;
