@@ -18,11 +18,9 @@ public sealed class FunctionIndex
 {
     public IReadOnlyList<HttpFunction> Http { get; }
     public IReadOnlyList<TimerFunction> Timers { get; }
-    public IReadOnlyList<RpcFunctionMetadata> Functions { get; }
 
     public FunctionIndex(IReadOnlyList<RpcFunctionMetadata> functions, HostSettings settings)
     {
-        Functions = functions;
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
         foreach (var function in functions)
