@@ -80,22 +80,54 @@ public sealed partial class ChatMessages(
             ReadByAgentAt = fromMachine ? null : now,
         };
         if (!await store.Messages.TryCreateAsync(message, message.TicketId, ct))
-        {
-            var stored = await store.Messages.ReadOrNullAsync<MessageDocument>(message.Id, message.TicketId, ct)
-                ?? throw ErrorCatalog.StoreUnavailable.Raise();
-            // A retry must be the same message; the same key with other content is a client bug, not a retry.
-            if (stored.Body != message.Body || !stored.Attachments.Select(a => a.Id).SequenceEqual(message.Attachments.Select(a => a.Id)))
-                throw ErrorCatalog.IdempotencyKeyReused.Raise();
-            return new PostMessageResult(stored.Id, stored.CreatedAt, Created: false);
-        }
+            return await CompleteRetryAsync(session, message, ct);
+        await CountAndAnnounceAsync(session, message, ct);
+        return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
+    }
 
+    /// <summary>
+    /// The increment and the message's entry in CountedMessages are one patch, so a message is counted at most once
+    /// and a retry can see whether it was.
+    /// </summary>
+    async Task CountAndAnnounceAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
+    {
         var counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
         [
-            PatchOperation.Increment(fromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
-            PatchOperation.Set("/lastActivityAt", now),
+            PatchOperation.Increment(message.FromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
+            PatchOperation.Set("/lastActivityAt", message.CreatedAt),
+            PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
         ], ct) ?? session;
         await Task.WhenAll(events.MessageCreatedAsync(counted, message), events.UnreadChangedAsync(counted));
-        return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
+    }
+
+    /// <summary>
+    /// A retry of a stored message. If the request that stored it died before counting it, the retry counts and
+    /// announces it, once: it first claims the message with an ETag-conditioned write, and only after the first
+    /// request's time is surely up (twice the request deadline) — until then that request may still be counting.
+    /// </summary>
+    async Task<PostMessageResult> CompleteRetryAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
+    {
+        var stored = await store.Messages.ReadOrNullAsync<MessageDocument>(message.Id, message.TicketId, ct)
+            ?? throw ErrorCatalog.StoreUnavailable.Raise();
+        // A retry must be the same message; the same key with other content is a client bug, not a retry.
+        if (stored.Body != message.Body || !stored.Attachments.Select(a => a.Id).SequenceEqual(message.Attachments.Select(a => a.Id)))
+            throw ErrorCatalog.IdempotencyKeyReused.Raise();
+        var retried = new PostMessageResult(stored.Id, stored.CreatedAt, Created: false);
+
+        var lease = (long)(2 * _limits.RequestDeadline).TotalMilliseconds;
+        foreach (var wait in (int[])[0, 50, 150, 300])
+        {
+            if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
+            var current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
+            if (current is null || current.CountedMessages.ContainsKey(stored.Id)) return retried;
+            if (time.NowMs() - (stored.CountClaimedAt ?? stored.CreatedAt) < lease) continue;
+
+            var claim = stored with { CountClaimedAt = time.NowMs(), ETag = null };
+            if (!await store.Messages.TryReplaceIfUnchangedAsync(claim, stored.Id, stored.TicketId, stored.ETag!, ct)) break;
+            await CountAndAnnounceAsync(current, stored, ct);
+            return retried;
+        }
+        throw ErrorCatalog.MessageInProgress.Raise();
     }
 
     public async Task<MessageList> ListForMachineAsync(MachineCaller machine, string ticketId, string? since, string? limit,
@@ -202,9 +234,14 @@ public sealed partial class ChatMessages(
         var current = session;
         for (var attempt = 0; marked.Count > 0 && current is not null; attempt++)
         {
-            var lowered = byMachine
-                ? current with { UnreadByMachine = Math.Max(0, current.UnreadByMachine - marked.Count), ETag = null }
-                : current with { UnreadByAgent = Math.Max(0, current.UnreadByAgent - marked.Count), ETag = null };
+            var keepSince = time.NowMs() - (long)TimeSpan.FromDays(1).TotalMilliseconds;
+            var lowered = current with
+            {
+                UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - marked.Count) : current.UnreadByMachine,
+                UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - marked.Count),
+                CountedMessages = current.CountedMessages.Where(e => e.Value >= keepSince).ToDictionary(),
+                ETag = null,
+            };
             if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))
             {
                 current = lowered;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LiveChat.Core.Machines;
 
 namespace LiveChat.Core.Chat;
@@ -21,6 +22,11 @@ public sealed record MessageDocument
     public string? ClientMessageId { get; init; }
     public long? ReadByMachineAt { get; init; }
     public long? ReadByAgentAt { get; init; }
+    /// <summary>When a retry took over counting this message from a request that died (see ChatMessages).</summary>
+    public long? CountClaimedAt { get; init; }
+
+    [JsonPropertyName("_etag")]
+    public string? ETag { get; init; }
 
     /// <summary>
     /// A retried clientMessageId maps to the same id, so the retry cannot store a second copy. The key belongs to its

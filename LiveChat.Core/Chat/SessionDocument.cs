@@ -48,6 +48,12 @@ public sealed record SessionDocument
     public long? InactiveForMs { get; init; }
     public long UnreadByMachine { get; init; }
     public long UnreadByAgent { get; init; }
+    /// <summary>
+    /// Message id → createdAt of every message counted into UnreadBy*, written by the same patch as the increment, so
+    /// a retried post can tell whether its message was counted. Entries older than a day are dropped (as Stripe's
+    /// idempotency keys expire): a post is not retried that late.
+    /// </summary>
+    public Dictionary<string, long> CountedMessages { get; init; } = [];
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }

@@ -46,12 +46,13 @@ public static class ErrorCatalog
     public static readonly LiveChatError MachineRevoked = new("machine_revoked", 409, "Machine revoked", "Máquina revogada.");
     public static readonly LiveChatError IdTaken = new("id_taken", 409, "Id already in use", "Este identificador já está em uso.");
     public static readonly LiveChatError IdempotencyKeyReused = new("idempotency_key_reused", 409, "clientMessageId reused with other content", "Este clientMessageId já foi usado para outra mensagem nesta sessão.");
+    public static readonly LiveChatError MessageInProgress = new("message_in_progress", 409, "A request with this clientMessageId is still in progress, retry", "Esta mensagem ainda está sendo enviada. Tente novamente em instantes.", RetryAfterSeconds: 10);
     public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.");
 
     // 5xx: ours
-    public static readonly LiveChatError StoreUnavailable = new("store_unavailable", 503, "Store unavailable, retry later", "Serviço temporariamente indisponível. Tente novamente.");
-    public static readonly LiveChatError IdentityUnavailable = new("identity_unavailable", 503, "Identity provider unavailable, retry later", "O provedor de identidade está indisponível. Tente novamente.");
-    public static readonly LiveChatError RealtimeUnavailable = new("realtime_unavailable", 503, "Realtime push unavailable, retry later", "Notificações em tempo real indisponíveis. Tente novamente.");
+    public static readonly LiveChatError StoreUnavailable = new("store_unavailable", 503, "Store unavailable, retry later", "Serviço temporariamente indisponível. Tente novamente.", RetryAfterSeconds: 5);
+    public static readonly LiveChatError IdentityUnavailable = new("identity_unavailable", 503, "Identity provider unavailable, retry later", "O provedor de identidade está indisponível. Tente novamente.", RetryAfterSeconds: 5);
+    public static readonly LiveChatError RealtimeUnavailable = new("realtime_unavailable", 503, "Realtime push unavailable, retry later", "Notificações em tempo real indisponíveis. Tente novamente.", RetryAfterSeconds: 5);
     public static readonly LiveChatError RealtimeDisabled = new("realtime_disabled", 503, "Realtime push is not configured", "Notificações em tempo real não estão configuradas.");
     public static readonly LiveChatError Internal = new("internal_error", 500, "Internal error", "Erro interno.");
 }

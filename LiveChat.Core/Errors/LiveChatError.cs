@@ -1,7 +1,10 @@
 namespace LiveChat.Core.Errors;
 
-/// <summary>A failure the caller can act on: a stable code, its HTTP status, an English title and a Portuguese text.</summary>
-public sealed record LiveChatError(string Code, int Status, string Title, string Detail)
+/// <summary>
+/// A failure the caller can act on: a stable code, its HTTP status, an English title, a Portuguese text, and for
+/// failures that pass, the Retry-After seconds.
+/// </summary>
+public sealed record LiveChatError(string Code, int Status, string Title, string Detail, int? RetryAfterSeconds = null)
 {
     public LiveChatException Raise(string? detail = null) => new(this, detail ?? Detail);
 }

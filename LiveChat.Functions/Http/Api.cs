@@ -45,7 +45,7 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         }
         catch (LiveChatException e)
         {
-            if (e.Error.Status == StatusCodes.Status503ServiceUnavailable) req.HttpContext.Response.Headers.RetryAfter = "5";
+            if (e.Error.RetryAfterSeconds is { } seconds) req.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
             return ApiResult.Problem(e.Error, e.Detail, req.Path);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

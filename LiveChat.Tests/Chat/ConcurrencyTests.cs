@@ -104,6 +104,56 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         Assert.Equal(1, (await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync()).GetProperty("totalUnread").GetInt64());
     }
 
+    [Fact]
+    public async Task A_retry_after_a_crash_between_storing_and_counting_completes_the_count_and_the_push_once()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
+        var post = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
+        // What a request that died right after storing its message leaves: the message, and no count.
+        var orphan = await StoredButUncountedAsync(chat, sessionId, "crash-1", "perdida?", DateTimeOffset.UtcNow.AddSeconds(-11));
+
+        var retry = await (await chat.Machine.PostJsonAsync(post, new { body = "perdida?", clientMessageId = "crash-1" })).OkJsonAsync(200);
+        Assert.Equal(orphan.Id, retry.GetProperty("messageId").GetString());
+        await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == orphan.Id);
+        await (await chat.Machine.PostJsonAsync(post, new { body = "perdida?", clientMessageId = "crash-1" })).OkJsonAsync(200);
+        await chat.Machine.PostJsonAsync(post, new { body = "depois" });
+        await agent.WaitForAsync("messageCreated", p => p.GetProperty("preview").GetString() == "depois");
+
+        Assert.Single(agent.Received, e => e.Target == "messageCreated" && e.Payload.GetProperty("messageId").GetString() == orphan.Id);
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        Assert.Equal(2, session.UnreadByAgent);
+    }
+
+    [Fact]
+    public async Task A_retry_while_the_first_request_may_still_be_counting_is_told_to_come_back()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        await StoredButUncountedAsync(chat, sessionId, "slow-1", "em andamento", DateTimeOffset.UtcNow);
+
+        var response = await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "em andamento", clientMessageId = "slow-1" });
+        await response.AssertProblemAsync(409, "message_in_progress");
+        Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        Assert.Equal(0, session.UnreadByAgent);
+    }
+
+    async Task<MessageDocument> StoredButUncountedAsync(ChatScenario chat, string sessionId, string clientMessageId, string body, DateTimeOffset at)
+    {
+        var tenantId = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource.TenantId;
+        var message = new MessageDocument
+        {
+            Id = MessageDocument.IdFor(sessionId, $"machine:{chat.MachineId}", clientMessageId),
+            TicketId = chat.TicketId, TenantId = tenantId, SessionId = sessionId, AuthorId = "requester",
+            AuthorSnapshot = new("Cliente", null, null), FromMachine = true, Body = body, ClientMessageId = clientMessageId,
+            CreatedAt = at.ToUnixTimeMilliseconds(), ReadByMachineAt = at.ToUnixTimeMilliseconds(),
+        };
+        await app.Store.Messages.CreateItemAsync(message, new PartitionKey(chat.TicketId));
+        return message;
+    }
+
     async Task<List<SessionDocument>> SessionsOfTicketAsync(ChatScenario chat)
     {
         var result = new List<SessionDocument>();
