@@ -43,6 +43,7 @@ public static class LiveChatRegistration
         services.AddSingleton<ChatMessages>();
         services.AddSingleton<MessageAttachments>();
         services.AddSingleton<Uploads>();
+        services.AddSingleton<OrphanUploads>();
         services.AddSingleton<InactivitySweep>();
         services.AddSingleton<TenantUsers>();
         services.AddSingleton<MachineRegistry>();

@@ -34,6 +34,7 @@ static class SettingsValidation
             .Validate(o => !string.IsNullOrWhiteSpace(o.Container), "Blob:Container must not be empty.")
             .Validate(o => o.UploadUrlLifetime > TimeSpan.Zero && o.UploadUrlLifetime <= TimeSpan.FromMinutes(15),
                 "Blob:UploadUrlLifetime must be positive and at most 15 minutes.")
+            .Validate(o => o.AttachWithin > o.UploadUrlLifetime, "Blob:AttachWithin must be longer than Blob:UploadUrlLifetime.")
             .Validate(o => o.ReadUrlLifetime > TimeSpan.Zero, "Blob:ReadUrlLifetime must be positive.")
             .Validate(o => o.MaxFileSize > 0, "Blob:MaxFileSize must be positive.")
             .ValidateOnStart();

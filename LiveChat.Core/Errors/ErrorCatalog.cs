@@ -14,6 +14,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError MimeTypeNotAllowed = new("file_type_not_allowed", 400, "MIME type not allowed", "Tipo MIME não permitido");
     public static readonly LiveChatError FileTooLarge = new("file_too_large", 400, "File too large", "Arquivo muito grande. Máximo: 10MB");
     public static readonly LiveChatError FileContentMismatch = new("file_type_not_allowed", 400, "File content does not match its type", "O conteúdo do arquivo não corresponde ao tipo informado.");
+    public static readonly LiveChatError AttachmentExpired = new("attachment_expired", 400, "Upload too old to attach", "O arquivo foi enviado há tempo demais para ser anexado. Envie-o novamente.");
     public static readonly LiveChatError AttachmentNotFound = new("attachment_not_found", 400, "Attachment not uploaded", "Anexo não encontrado. Envie o arquivo antes de anexá-lo.");
 
     // 401: who is calling

@@ -60,6 +60,37 @@ public sealed class BlobStore
         return download.Value.Content.ToArray();
     }
 
+    const string AttachedKey = "attached";
+
+    public static bool IsMarkedAttached(BlobProperties properties) => properties.Metadata.ContainsKey(AttachedKey);
+
+    public Task MarkAttachedAsync(string blobName, CancellationToken ct) =>
+        _container.GetBlobClient(blobName).SetMetadataAsync(new Dictionary<string, string> { [AttachedKey] = "true" }, cancellationToken: ct);
+
+    /// <summary>
+    /// Deletes the blobs under <paramref name="prefix"/> uploaded before <paramref name="cutoff"/> and never marked
+    /// attached; each delete is conditioned on the listed ETag, so a blob marked since the listing stays.
+    /// </summary>
+    public async Task<int> DeleteUnattachedAsync(string prefix, DateTimeOffset cutoff, CancellationToken ct)
+    {
+        var deleted = 0;
+        await foreach (var blob in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, ct))
+        {
+            if (blob.Metadata.ContainsKey(AttachedKey) || blob.Properties.CreatedOn >= cutoff) continue;
+            try
+            {
+                await _container.GetBlobClient(blob.Name).DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots,
+                    new BlobRequestConditions { IfMatch = blob.Properties.ETag }, ct);
+                deleted++;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412)
+            {
+                // gone already, or marked attached since the listing
+            }
+        }
+        return deleted;
+    }
+
     public Task DeleteAsync(string blobName, CancellationToken ct) =>
         _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 

@@ -6,9 +6,10 @@ namespace LiveChat.Core.Uploads;
 
 /// <summary>
 /// SAS cannot limit size or type, so a cited blob is checked when a message attaches it: it must exist under the
-/// caller's own prefix with an allowed real size and content type; a blob that breaks the rules is deleted.
+/// caller's own prefix with an allowed real size, content type and first bytes; a blob that breaks the rules is
+/// deleted. A blob that passes is marked attached before the message is stored, so the orphan cleanup keeps it.
 /// </summary>
-public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> options)
+public sealed class MessageAttachments(BlobStore blobs, TimeProvider time, IOptions<UploadOptions> options)
 {
     readonly UploadOptions _options = options.Value;
 
@@ -20,6 +21,11 @@ public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> 
             // Another owner's blob is reported exactly like a missing one.
             var properties = owner.Owns(blobName) ? await blobs.PropertiesOrNullAsync(blobName, ct) : null;
             if (properties is null) throw ErrorCatalog.AttachmentNotFound.Raise();
+
+            var attached = BlobStore.IsMarkedAttached(properties);
+            // Past this, the orphan cleanup may be deleting it: the caller uploads again.
+            if (!attached && properties.CreatedOn < time.GetUtcNow() - _options.AttachWithin)
+                throw ErrorCatalog.AttachmentExpired.Raise();
 
             var name = blobName[(blobName.LastIndexOf('/') + 1)..];
             if (properties.ContentLength > _options.MaxFileSize)
@@ -39,6 +45,7 @@ public sealed class MessageAttachments(BlobStore blobs, IOptions<UploadOptions> 
                 throw ErrorCatalog.FileContentMismatch.Raise();
             }
             verified.Add(new AttachmentRef(blobName, name, properties.ContentLength, FileRules.MediaType(properties.ContentType)));
+            if (!attached) await blobs.MarkAttachedAsync(blobName, ct);
         }
         return verified;
     }

@@ -12,6 +12,11 @@ public sealed class UploadOptions
     /// <summary>Local stand-ins only (Azurite over HTTPS with its own certificate): trust a self-signed certificate.</summary>
     public bool AcceptSelfSignedCertificate { get; set; }
     public TimeSpan UploadUrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long after its upload a blob can still be attached to a message. An upload no message attached is deleted
+    /// by the sweep five minutes after that (orphan cleanup), so this must outlast the upload URL.
+    /// </summary>
+    public TimeSpan AttachWithin { get; set; } = TimeSpan.FromMinutes(30);
     public TimeSpan ReadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public long MaxFileSize { get; set; } = 10 * 1024 * 1024;
 }

@@ -28,7 +28,7 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
         if (!FileRules.IsAllowedType(name, request.ContentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
         if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise();
 
-        var blobName = owner.NewBlobName(name);
+        var blobName = owner.NewBlobName(name, time.GetUtcNow());
         var url = await blobs.CreateOnlyUrlAsync(blobName, _options.UploadUrlLifetime, ct);
         var headers = new Dictionary<string, string>
         {

@@ -1,5 +1,6 @@
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
+using LiveChat.Core.Uploads;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -7,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace LiveChat.Functions.Functions;
 
-public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySweep sweep)
+public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySweep sweep, OrphanUploads orphans)
 {
     [Function("Health")]
     public Task<IActionResult> Health(
@@ -17,8 +18,15 @@ public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySw
             ? ApiResult.Ok(new { status = "ok", store = "reachable" })
             : new ApiResult(StatusCodes.Status503ServiceUnavailable, new { status = "degraded", store = "unreachable" }));
 
-    /// <summary>autoEndInactiveSessions: every minute by default (app setting SweepSchedule, NCrontab with seconds).</summary>
+    /// <summary>
+    /// autoEndInactiveSessions: every minute by default (app setting SweepSchedule, NCrontab with seconds); then the
+    /// uploads no message attached are deleted.
+    /// </summary>
     [Function("AutoEndInactiveSessions")]
-    public Task<SweepResult> AutoEndInactiveSessions([TimerTrigger("%SweepSchedule%")] TimerInfo timer, CancellationToken ct) =>
-        sweep.RunAsync(ct);
+    public async Task<SweepResult> AutoEndInactiveSessions([TimerTrigger("%SweepSchedule%")] TimerInfo timer, CancellationToken ct)
+    {
+        var result = await sweep.RunAsync(ct);
+        await orphans.DeleteAsync(ct);
+        return result;
+    }
 }

@@ -83,7 +83,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         await chat.StartSessionAsync();
         var bytes = Png(5000);
         var attachmentId = await UploadAsync(chat.Machine, "print screen.png", "image/png", bytes);
-        Assert.StartsWith($"{chat.Tenant.Id}/{chat.MachineId}/", attachmentId);
+        Assert.Matches($"^\\d{{10}}/{chat.Tenant.Id}/{chat.MachineId}/[0-9a-f]{{32}}/", attachmentId);
 
         await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
             new { body = "", attachments = new[] { new { storageId = attachmentId } } })).OkJsonAsync(201);
@@ -133,7 +133,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
 
         var traversal = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "..\\..\\etc/relatório final.pdf", "application/pdf", 1);
         Assert.Equal("relatório final.pdf", traversal.GetProperty("fileName").GetString());
-        Assert.Matches($"^{chat.Tenant.Id}/{chat.MachineId}/[0-9a-f]{{32}}/relatório final.pdf$", traversal.GetProperty("attachmentId").GetString());
+        Assert.Matches($"^\\d{{10}}/{chat.Tenant.Id}/{chat.MachineId}/[0-9a-f]{{32}}/relatório final.pdf$", traversal.GetProperty("attachmentId").GetString());
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
         var id = await UploadAsync(chat.Agent, "planilha.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", [0x50, 0x4B, 0x03, 0x04, 1, 2, 3], "/api/agent/uploads");
-        Assert.StartsWith($"{chat.Tenant.Id}/agents/{chat.AgentId}/", id);
+        Assert.Matches($"^\\d{{10}}/{chat.Tenant.Id}/agents/{chat.AgentId}/[0-9a-f]{{32}}/", id);
         await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "segue", attachments = new[] { new { storageId = id } } })).OkJsonAsync(201);
         var seen = (await (await chat.Machine.GetAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
         Assert.Equal(new byte[] { 0x50, 0x4B, 0x03, 0x04, 1, 2, 3 }, await Storage.GetByteArrayAsync(seen.GetProperty("attachments")[0].GetProperty("url").GetString()));
