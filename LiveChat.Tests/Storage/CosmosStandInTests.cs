@@ -31,6 +31,24 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
     }
 
     [Fact]
+    public async Task A_query_that_names_a_partition_runs_over_that_partition_only_as_in_Cosmos()
+    {
+        var messages = app.Store.Messages;
+        foreach (var (id, ticket) in new[] { ("m-1", "pk-a"), ("m-2", "pk-b"), ("m-3", "pk-a") })
+            await messages.UpsertItemAsync(new { id, ticketId = ticket, createdAt = 1 }, new PartitionKey(ticket));
+        await messages.UpsertItemAsync(new { id = "m-3", ticketId = "pk-a", createdAt = 2 }, new PartitionKey("pk-a"));
+        await messages.DeleteItemAsync<object>("m-1", new PartitionKey("pk-a"));
+        await messages.UpsertItemAsync(new { id = "m-1", ticketId = "pk-b", createdAt = 3 }, new PartitionKey("pk-b"));
+
+        // No filter on the partition key in the text: only the request's partition decides (a real container does the same).
+        var inA = await messages.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c ORDER BY c.createdAt"), "pk-a", default);
+        var inB = await messages.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c ORDER BY c.createdAt"), "pk-b", default);
+        Assert.Equal(["m-3"], inA);
+        Assert.Equal(["m-2", "m-1"], inB);
+        Assert.Empty(await messages.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c"), "pk-none", default));
+    }
+
+    [Fact]
     public async Task The_change_feed_returns_later_changes_from_its_continuation()
     {
         var container = app.Store.Users;

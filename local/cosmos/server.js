@@ -1,7 +1,9 @@
 // Cosmos DB stand-in for local runs and tests: @vercel/cosmosdb-server plus the fixes the .NET SDK needs
 // (DESIGN §2): query plans, 404 on missing items, keep-alive, and a change feed that returns later changes.
 "use strict";
+const { AsyncLocalStorage } = require("node:async_hooks");
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
+const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
 
 const port = Number(process.env.COSMOS_PORT || process.argv[2] || 8081);
 const host = process.env.COSMOS_HOST || "127.0.0.1";
@@ -26,6 +28,68 @@ const isTrue = (value) => String(value).toLowerCase() === "true";
 // Change feed: each successful write gets the next sequence number; the feed's etag is the last one seen.
 let sequence = 0;
 const sequenceByRid = new Map();
+
+// The server evaluates every query over the whole container, whatever partition the request names: a ticket's
+// message list slowed down with every message of every other ticket. Each container here also keeps its items by
+// partition key, and a query that names a partition (x-ms-documentdb-partitionkey) runs over that partition only.
+const queryPartition = new AsyncLocalStorage();
+const partitionsOf = new WeakMap();
+const partitionKeyOf = (items, data) => JSON.stringify(items._getPartition(data) ?? null);
+
+function partitions(items) {
+  let byKey = partitionsOf.get(items);
+  if (!byKey) {
+    byKey = new Map();
+    partitionsOf.set(items, byKey);
+    for (const [rid, item] of items._data) indexItem(byKey, partitionKeyOf(items, item.read()), rid, item);
+  }
+  return byKey;
+}
+
+function indexItem(byKey, key, rid, item) {
+  if (!byKey.has(key)) byKey.set(key, new Map());
+  byKey.get(key).set(rid, item);
+}
+
+const originalSet = Items.prototype._set;
+Items.prototype._set = function (data) {
+  const result = originalSet.call(this, data);
+  indexItem(partitions(this), partitionKeyOf(this, data), data._rid, this._data.get(data._rid));
+  return result;
+};
+
+const originalDelete = Items.prototype.delete;
+Items.prototype.delete = function (idOrRid, partition) {
+  const data = this._item("/id", idOrRid, partition).read();
+  originalDelete.call(this, idOrRid, partition);
+  if (data) partitions(this).get(partitionKeyOf(this, data))?.delete(data._rid);
+};
+
+const originalQuery = Items.prototype.query;
+Items.prototype.query = function (params, options) {
+  const key = queryPartition.getStore();
+  if (key === undefined) return originalQuery.call(this, params, options);
+  // query() is synchronous: no other request can see the swapped map.
+  const all = this._data;
+  this._data = partitions(this).get(key) || new Map();
+  try {
+    return originalQuery.call(this, params, options);
+  } finally {
+    this._data = all;
+  }
+};
+
+function partitionOfQuery(req, path) {
+  if (req.method !== "POST" || !documentsPath.test(path) || !isTrue(req.headers["x-ms-documentdb-isquery"])) return undefined;
+  const header = req.headers["x-ms-documentdb-partitionkey"];
+  if (!header) return undefined;
+  try {
+    const [value] = JSON.parse(header);
+    return JSON.stringify(value ?? null);
+  } catch {
+    return undefined;
+  }
+}
 
 function answer(res, status, body, headers = {}) {
   res.writeHead(status, { "content-type": "application/json", connection: "keep-alive", ...headers });
@@ -91,7 +155,14 @@ function onRequest(inner) {
         return undefined;
       });
     }
-    inner(req, res);
+    const partition = partitionOfQuery(req, path);
+    if (partition === undefined) inner(req, res);
+    else {
+      // The server refuses a query whose text does not filter on the partition key unless it is cross-partition;
+      // scoped to the named partition here, it needs no such filter (as in Cosmos).
+      req.headers["x-ms-documentdb-query-enablecrosspartition"] = "true";
+      queryPartition.run(partition, () => inner(req, res));
+    }
   };
 }
 
