@@ -18,6 +18,8 @@ public sealed class LiveChatOptions
     public int MaxConcurrentUpdateAttempts { get; set; } = 10;
     /// <summary>How long a validated machine token is trusted without a store read (≤ 30 s; 0 disables).</summary>
     public TimeSpan MachineTokenCacheFor { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long an agent's user document (role, tenant, name) is trusted without a store read (≤ 30 s; 0 disables).</summary>
+    public TimeSpan AgentUserCacheFor { get; set; } = TimeSpan.FromSeconds(30);
     /// <summary>Lifetime of a machine token issued at registration or rotation.</summary>
     public TimeSpan MachineTokenLifetime { get; set; } = TimeSpan.FromDays(365);
     /// <summary>How long one sweep run may keep ending sessions before leaving the rest to the next run.</summary>

@@ -4,5 +4,7 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<FunctionNameMiddleware>();
 builder.Services.AddLiveChat(builder.Configuration);
+builder.Services.AddLiveChatTelemetry(builder.Configuration);
 builder.Build().Run();

@@ -64,6 +64,8 @@ static class SettingsValidation
                 "LiveChat durations (MachineOfflineAfter, ChatInactiveAfter, MachineTokenLifetime, SweepRepairWindow, RequestDeadline) must be positive.")
             .Validate(o => o.MachineTokenCacheFor >= TimeSpan.Zero && o.MachineTokenCacheFor <= TimeSpan.FromSeconds(30),
                 "LiveChat:MachineTokenCacheFor must be between 0 and 30 seconds.")
+            .Validate(o => o.AgentUserCacheFor >= TimeSpan.Zero && o.AgentUserCacheFor <= TimeSpan.FromSeconds(30),
+                "LiveChat:AgentUserCacheFor must be between 0 and 30 seconds.")
             .Validate(o => o.SweepTimeBudget >= TimeSpan.Zero, "LiveChat:SweepTimeBudget must not be negative.")
             .ValidateOnStart();
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -9,19 +10,29 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace LiveChat.Core.Identity;
 
-/// <summary>Validates the panel's JWT (issuer, audience, lifetime, signature) and loads the user it names.</summary>
+/// <summary>
+/// Validates the panel's JWT (issuer, audience, lifetime, signature) and loads the user it names. User documents are
+/// cached for LiveChat:AgentUserCacheFor (≤ 30 s): a role change made on another instance takes effect there within
+/// that time; on this instance at once.
+/// </summary>
 public sealed class AgentAuthenticator
 {
+    readonly ConcurrentDictionary<string, (UserDocument User, long CachedAt)> _users = new();
+    readonly TimeSpan _cacheFor;
+    readonly TimeProvider _time;
     readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     readonly TokenValidationParameters _parameters;
     readonly CosmosStore _store;
     readonly ConfigurationManager<OpenIdConnectConfiguration>? _metadata;
     readonly ILogger<AgentAuthenticator> _log;
 
-    public AgentAuthenticator(IOptions<IdentityOptions> options, CosmosStore store, TimeProvider time, ILogger<AgentAuthenticator> log)
+    public AgentAuthenticator(IOptions<IdentityOptions> options, IOptions<LiveChatOptions> limits, CosmosStore store, TimeProvider time,
+        ILogger<AgentAuthenticator> log)
     {
         _store = store;
         _log = log;
+        _time = time;
+        _cacheFor = limits.Value.AgentUserCacheFor;
         var o = options.Value;
         _parameters = new TokenValidationParameters
         {
@@ -67,10 +78,21 @@ public sealed class AgentAuthenticator
         var subject = (result.Claims.TryGetValue("oid", out var oid) ? oid : result.Claims.TryGetValue("sub", out var sub) ? sub : null) as string;
         if (string.IsNullOrEmpty(subject)) throw ErrorCatalog.AgentTokenInvalid.Raise();
 
-        var user = await _store.Users.ReadOrNullAsync<UserDocument>(subject, subject, ct)
-            ?? throw ErrorCatalog.AgentUnknown.Raise();
+        var user = await UserAsync(subject, ct) ?? throw ErrorCatalog.AgentUnknown.Raise();
         return new AgentCaller(user.Id, user.TenantId, user.Role.ToUpperInvariant(), user.Name, user.Email, user.AvatarUrl);
     }
+
+    async Task<UserDocument?> UserAsync(string id, CancellationToken ct)
+    {
+        var now = _time.NowMs();
+        if (_users.TryGetValue(id, out var cached) && now - cached.CachedAt < _cacheFor.TotalMilliseconds) return cached.User;
+        var user = await _store.Users.ReadOrNullAsync<UserDocument>(id, id, ct);
+        if (user is not null && _cacheFor > TimeSpan.Zero) _users[id] = (user, now);
+        return user;
+    }
+
+    /// <summary>Drop a user from this instance's cache after it was changed here.</summary>
+    public void Forget(string userId) => _users.TryRemove(userId, out _);
 
     /// <summary>
     /// The authority's keys must be at hand before a token can be judged: when they cannot be fetched (and none are

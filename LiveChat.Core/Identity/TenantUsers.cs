@@ -7,7 +7,7 @@ namespace LiveChat.Core.Identity;
 public sealed record UpsertUserRequest(string? Role, string? Name, string? Email, string? AvatarUrl);
 
 /// <summary>A tenant's panel users, as its ADMIN provisions them.</summary>
-public sealed class TenantUsers(CosmosStore store)
+public sealed class TenantUsers(CosmosStore store, AgentAuthenticator agents)
 {
     /// <summary>Creates or updates a user of the admin's tenant; an id that belongs to another tenant is never taken over.</summary>
     public async Task<UserView> UpsertAsync(AgentCaller admin, string userId, UpsertUserRequest request, CancellationToken ct)
@@ -26,7 +26,9 @@ public sealed class TenantUsers(CosmosStore store)
         var written = existing is null
             ? await store.Users.TryCreateAsync(user, userId, ct)
             : await store.Users.TryReplaceIfUnchangedAsync(user, userId, userId, existing.ETag!, ct);
-        return written ? UserView.Of(user) : throw ErrorCatalog.ConcurrentUpdate.Raise();
+        if (!written) throw ErrorCatalog.ConcurrentUpdate.Raise();
+        agents.Forget(userId);
+        return UserView.Of(user);
     }
 
     /// <summary>A user named in a request must be one of the admin's tenant: anything else is a bad request, never a leak.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
+using LiveChat.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +60,9 @@ public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> 
         var url = _connection.RestUrl(_options.Hub, path);
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(ct);
         budget.CancelAfter(_options.PublishTimeout);
+        var started = time.GetTimestamp();
+        var operation = path[(path.LastIndexOf(':') + 1)..];
+        var sent = false;
         try
         {
             using var request = new HttpRequestMessage(method, $"{url}?api-version={ApiVersion}");
@@ -67,13 +71,18 @@ public sealed class RealtimePublisher(HttpClient http, IOptions<SignalROptions> 
                 SignalRTokens.Create(_connection.AccessKey, url, time.GetUtcNow(), TimeSpan.FromMinutes(5)));
             if (body is not null) request.Content = JsonContent.Create(body);
             using var response = await http.SendAsync(request, budget.Token);
-            if (response.IsSuccessStatusCode) return true;
+            sent = response.IsSuccessStatusCode;
+            if (sent) return true;
             log.LogWarning("Push {Method} {Path} to SignalR failed: {Status}", method.Method, path.Split('/')[0], (int)response.StatusCode);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // Refused, timed out, or the circuit is open: nothing to wait for.
             log.LogWarning("Push {Method} {Path} to SignalR failed: {Error}", method.Method, path.Split('/')[0], e.GetType().Name);
+        }
+        finally
+        {
+            LiveChatTelemetry.PushFinished(operation, sent, time.GetElapsedTime(started));
         }
         return false;
     }

@@ -23,7 +23,9 @@ public sealed class CosmosStore : IDisposable
         _options = options.Value;
         var clientOptions = new CosmosClientOptions
         {
-            ConnectionMode = ConnectionMode.Gateway,
+            ConnectionMode = _options.EffectiveConnectionMode,
+            // Spans per operation for the worker's traces (source "Azure.Cosmos.Operation").
+            CosmosClientTelemetryOptions = new CosmosClientTelemetryOptions { DisableDistributedTracing = false },
             UseSystemTextJsonSerializerWithOptions = Json,
             CustomHandlers = { counter },
             EnableContentResponseOnWrite = true,

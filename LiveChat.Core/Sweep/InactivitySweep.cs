@@ -1,6 +1,7 @@
 using LiveChat.Core.Chat;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Telemetry;
 using LiveChat.Core.Tickets;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
@@ -27,6 +28,7 @@ public sealed class InactivitySweep(
 
     public async Task<SweepResult> RunAsync(CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         var deadline = time.GetUtcNow() + _limits.SweepTimeBudget;
         var reasons = new Dictionary<string, int>();
         var (checkedCount, hasMore) = (0, false);
@@ -54,6 +56,7 @@ public sealed class InactivitySweep(
             "Sweep checked {Checked} sessions, ended {Ended} (maquina_offline={Offline}, inatividade_chat={Inactive}, ticket_sem_maquina={NoMachine}), repaired {Repaired} events, more={HasMore}",
             checkedCount, ended, reasons.GetValueOrDefault(EndReasons.MachineOffline), reasons.GetValueOrDefault(EndReasons.ChatInactive),
             reasons.GetValueOrDefault(EndReasons.TicketWithoutMachine), repaired, hasMore);
+        LiveChatTelemetry.SweepFinished(checkedCount, reasons, time.GetElapsedTime(started));
         return new SweepResult(checkedCount, ended, reasons, repaired, hasMore);
     }
 
@@ -121,10 +124,11 @@ public sealed class InactivitySweep(
             .ToList();
         if (expected.Count == 0) return 0;
 
-        var existing = new HashSet<string>();
-        foreach (var chunk in expected.Select(e => e.Id).Chunk(LookupChunk))
-            existing.UnionWith(await store.Events.QueryAsync<string>(
-                new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk), null, ct));
+        // The window's chat events in one pass (pages of 1,000 ids), rather than a query per chunk of expected ids.
+        var existing = (await store.Events.QueryAsync<string>(new QueryDefinition(
+                "SELECT VALUE c.id FROM c WHERE c.createdAt >= @since AND (c.type = @started OR c.type = @ended)")
+            .WithParameter("@since", since).WithParameter("@started", Timeline.Started).WithParameter("@ended", Timeline.Ended), null, ct))
+            .ToHashSet();
         var missing = expected.Where(e => !existing.Contains(e.Id)).ToList();
         foreach (var e in missing) await timeline.WriteAsync(e, ct);
         return missing.Count;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LiveChat.Core;
@@ -5,6 +6,7 @@ using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Telemetry;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Cosmos;
@@ -33,8 +35,19 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
     public Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
         machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
 
-    /// <summary>Runs one call within the request deadline; a store that fails or stalls past it is 503 with Retry-After.</summary>
-    public async Task<IActionResult> Run(HttpRequest req, Func<CancellationToken, Task<IActionResult>> handle)
+    /// <summary>
+    /// Runs one call within the request deadline (a store that fails or stalls past it is 503 with Retry-After) and
+    /// records it in the metrics with its status and problem code.
+    /// </summary>
+    public async Task<IActionResult> Run(HttpRequest req, Func<CancellationToken, Task<ApiResult>> handle)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var result = await RunWithinDeadline(req, handle);
+        LiveChatTelemetry.RequestFinished(result.Status, result.ProblemCode, Stopwatch.GetElapsedTime(started));
+        return result;
+    }
+
+    async Task<ApiResult> RunWithinDeadline(HttpRequest req, Func<CancellationToken, Task<ApiResult>> handle)
     {
         var aborted = req.HttpContext.RequestAborted;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);

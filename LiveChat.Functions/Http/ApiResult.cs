@@ -18,6 +18,9 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    public int Status => status;
+    public string? ProblemCode => (body as ProblemBody)?.Code;
+
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
     public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
 

@@ -33,6 +33,7 @@ public sealed class SettingsValidationTests
     [InlineData("LiveChat:MachineTokenCacheFor", "00:05:00", "LiveChat:MachineTokenCacheFor")]
     [InlineData("LiveChat:RequestDeadline", "-00:00:01", "RequestDeadline")]
     [InlineData("Blob:AttachWithin", "00:05:00", "Blob:AttachWithin")]
+    [InlineData("LiveChat:AgentUserCacheFor", "00:01:00", "LiveChat:AgentUserCacheFor")]
     public async Task A_missing_or_malformed_setting_stops_the_start_with_a_message_naming_it(string key, string value, string named) =>
         Assert.Contains(named, await StartFailureAsync(key, value));
 }

@@ -23,6 +23,7 @@ public static class TestSettings
         settings["Blob:Container"] = "uploads-" + database;
         settings["SignalR:ConnectionString"] = stack.SignalRConnectionString;
         settings["LiveChat:MachineTokenCacheFor"] = "00:00:00";
+        settings["LiveChat:AgentUserCacheFor"] = "00:00:00";
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }

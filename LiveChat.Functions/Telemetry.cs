@@ -1,0 +1,47 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using LiveChat.Core.Telemetry;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace LiveChat.Functions;
+
+public static class TelemetryRegistration
+{
+    /// <summary>
+    /// OpenTelemetry for the worker: one trace per invocation with a span for every Cosmos, Blob and SignalR call, the
+    /// "LiveChat" meter, and logs; exported to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING is set and
+    /// over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is (./run.sh: the local dashboard).
+    /// </summary>
+    public static IServiceCollection AddLiveChatTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        // The Azure SDKs (Blob; Cosmos has its own switch in CosmosStore) emit spans only when asked to.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var telemetry = services.AddOpenTelemetry()
+            .UseFunctionsWorkerDefaults()
+            .WithTracing(tracing => tracing
+                .AddSource(LiveChatTelemetry.Name, "Azure.*")
+                // Query strings are redacted by the instrumentation; the SignalR REST URLs carry no secret anyway.
+                .AddHttpClientInstrumentation())
+            .WithMetrics(metrics => metrics.AddMeter(LiveChatTelemetry.Name))
+            .WithLogging();
+        if (!string.IsNullOrWhiteSpace(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"])) telemetry.UseAzureMonitorExporter();
+        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+        return services;
+    }
+}
+
+/// <summary>Names the function for the metrics of everything the invocation does (store calls, pushes, the request).</summary>
+public sealed class FunctionNameMiddleware : IFunctionsWorkerMiddleware
+{
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        LiveChatTelemetry.EnterFunction(context.FunctionDefinition.Name);
+        return next(context);
+    }
+}
