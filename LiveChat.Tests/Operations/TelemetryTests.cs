@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using System.Text;
+using LiveChat.Core.Chat;
+using LiveChat.Core.Errors;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Telemetry;
+using LiveChat.Core.Uploads;
+using LiveChat.Functions;
+using LiveChat.Functions.Http;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace LiveChat.Tests.Operations;
+
+/// <summary>The worker's telemetry registration, with in-memory exporters in place of Azure Monitor or OTLP.</summary>
+public sealed class TelemetryApp : CoreApp
+{
+    public List<Activity> Spans { get; } = [];
+    public List<Metric> Metrics { get; } = [];
+    public List<LogRecord> Logs { get; } = [];
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddLiveChatTelemetry(new ConfigurationBuilder().Build());
+        services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
+        services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(Metrics));
+        services.ConfigureOpenTelemetryLoggerProvider(l => l.AddInMemoryExporter(Logs));
+    }
+
+    /// <summary>The providers start when first resolved (a host would start them); flushing exports what they hold.</summary>
+    public void Start()
+    {
+        Get<TracerProvider>();
+        Get<MeterProvider>();
+        Get<ILoggerFactory>();
+    }
+
+    public void Flush()
+    {
+        Get<TracerProvider>().ForceFlush();
+        Get<MeterProvider>().ForceFlush();
+        Get<LoggerProvider>().ForceFlush();
+    }
+}
+
+public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryApp>
+{
+    [Fact]
+    public async Task A_call_is_one_trace_with_its_store_and_push_spans_and_metrics_per_function_and_no_secret_anywhere()
+    {
+        app.Start();
+        const string secretBody = "minha senha é hunter2-segredo";
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+
+        using (var call = LiveChatTelemetry.Source.StartActivity("PostMachineMessage"))
+        {
+            LiveChatTelemetry.EnterFunction("PostMachineMessage");
+            var machine = await app.Get<MachineAuthenticator>().AuthenticateAsync("Bearer " + chat.MachineToken, default);
+            await app.Get<ChatMessages>().PostFromMachineAsync(machine, chat.TicketId, new PostMessageRequest(secretBody, null, null), default);
+            var upload = await app.Get<Core.Uploads.Uploads>().CreateAsync(AttachmentOwner.Machine(machine), new UploadRequest("a.png", "image/png", 10), default);
+            Assert.Contains("sig=", upload.UploadUrl);
+
+            var http = new DefaultHttpContext { RequestServices = app.Services };
+            var refused = await app.Get<Api>().Run(http.Request, _ => throw ErrorCatalog.SessionNotActive.Raise());
+            Assert.Equal(409, ((ApiResult)refused).Status);
+            Assert.Equal("session_not_active", call!.GetTagItem("livechat.problem.code"));
+
+            var traceId = call.TraceId;
+            app.Flush();
+            var children = app.Spans.Where(s => s.TraceId == traceId && s != call).ToList();
+            Assert.Contains(children, s => s.Source.Name == "Azure.Cosmos.Operation");
+            Assert.Contains(children, s => s.Kind == ActivityKind.Client && s.DisplayName.StartsWith("POST", StringComparison.Ordinal)); // SignalR REST
+        }
+        app.Flush();
+
+        Assert.Contains(Points("livechat.cosmos.round_trips"), p => Tag(p, "function") == "PostMachineMessage" && p.GetSumLong() > 0);
+        Assert.Contains(Points("livechat.cosmos.request_charge"), p => Tag(p, "function") == "PostMachineMessage");
+        Assert.Contains(Points("livechat.requests"), p => Tag(p, "code") == "session_not_active" && Tag(p, "status") == "409");
+        Assert.Contains(Points("livechat.push"), p => Tag(p, "operation") == "send");
+
+        var everything = Everything();
+        Assert.True(app.Spans.Count > 10 && app.Metrics.Count > 5, "the exporters received the telemetry searched below");
+        Assert.DoesNotContain(secretBody, everything);
+        Assert.DoesNotContain(chat.MachineToken, everything);
+        Assert.DoesNotContain("sig=", everything);
+    }
+
+    IEnumerable<MetricPoint> Points(string name)
+    {
+        foreach (var metric in app.Metrics.Where(m => m.Name == name))
+            foreach (ref readonly var point in metric.GetMetricPoints())
+                yield return point;
+    }
+
+    static string? Tag(MetricPoint point, string key)
+    {
+        foreach (var tag in point.Tags)
+            if (tag.Key == key) return tag.Value?.ToString();
+        return null;
+    }
+
+    /// <summary>Every name, tag, event, attribute and log text exported, as one text to search.</summary>
+    string Everything()
+    {
+        var text = new StringBuilder();
+        foreach (var span in app.Spans)
+        {
+            text.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
+            foreach (var tag in span.TagObjects) text.AppendLine($"{tag.Key}={tag.Value}");
+            foreach (var e in span.Events)
+                foreach (var tag in e.Tags) text.AppendLine($"{e.Name} {tag.Key}={tag.Value}");
+        }
+        foreach (var metric in app.Metrics)
+        {
+            text.AppendLine(metric.Name);
+            foreach (var point in Points(metric.Name))
+                foreach (var tag in point.Tags) text.AppendLine($"{tag.Key}={tag.Value}");
+        }
+        foreach (var log in app.Logs)
+        {
+            text.AppendLine(log.FormattedMessage).AppendLine(log.Body).AppendLine(log.Exception?.ToString());
+            foreach (var attribute in log.Attributes ?? []) text.AppendLine($"{attribute.Key}={attribute.Value}");
+        }
+        return text.ToString();
+    }
+}
