@@ -13,4 +13,11 @@ echo "Building (Release)..."
 for project in tools/LiveChat.Dev local/functions-host local/signalr; do
   dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
 done
+# The OpenTelemetry dashboard (Aspire's standalone one, linux-x64); the service runs without it where it cannot.
+if [ "$(uname -m)" = x86_64 ] && dotnet restore local/dashboard -v quiet >/dev/null 2>&1; then
+  LIVECHAT_DASHBOARD="$(dotnet msbuild local/dashboard -t:DashboardPath -nologo -v:m | tr -d ' ' | tail -1)"
+  export LIVECHAT_DASHBOARD
+else
+  echo "The telemetry dashboard is not available here; the service runs without it."
+fi
 exec node local/run.mjs "$@"

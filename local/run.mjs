@@ -2,8 +2,11 @@
 // then the Functions host stand-in with the real worker, then seeds a demo tenant into .local/demo.env.
 // Ctrl+C, SIGINT or SIGTERM stops everything it started within 2 s — also when started in the background, where a
 // shell leaves SIGINT ignored (Node resets it, bash cannot).
-//   node local/run.mjs [--stack-only]   --stack-only: just the stand-ins, e.g. for `func start` in LiveChat.Functions
-// Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888), LIVECHAT_PORT (7071).
+//   node local/run.mjs [--stack-only] [--no-dashboard]
+//     --stack-only: just the stand-ins, e.g. for `func start` in LiveChat.Functions
+//     --no-dashboard: no telemetry dashboard, and the worker exports no telemetry
+// Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888), LIVECHAT_PORT (7071),
+// DASHBOARD_PORT (18888, the telemetry dashboard when LIVECHAT_DASHBOARD names its executable) and its OTLP_PORT (4318).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,6 +20,7 @@ fs.mkdirSync(logs, { recursive: true });
 const port = (name, fallback) => Number(process.env[name] || fallback);
 const cosmosPort = port('COSMOS_PORT', 8081), blobPort = port('AZURITE_BLOB_PORT', 10000);
 const signalRPort = port('SIGNALR_PORT', 8888), apiPort = port('LIVECHAT_PORT', 7071);
+const dashboardPort = port('DASHBOARD_PORT', 18888), otlpPort = port('OTLP_PORT', 4318);
 const release = (project, dll) => path.join(root, project, 'bin', 'Release', 'net10.0', dll);
 const settings = path.join(root, 'LiveChat.Functions', 'local.settings.json');
 const sample = path.join(root, 'local.settings.sample.json');
@@ -31,9 +35,9 @@ let stopping = false;
 // stopSignal: the in-memory stand-ins have nothing to save, and Azurite takes minutes to close on SIGTERM.
 // essential: its exit stops everything (the host). A stand-in that dies is reported and the API keeps answering,
 // as in Azure when a dependency is down (503 store_unavailable, push off), so faults can be tried by hand.
-function start(name, command, args, { toConsole = false, stopSignal = 'SIGTERM', essential = false } = {}) {
+function start(name, command, args, { toConsole = false, stopSignal = 'SIGTERM', essential = false, env = {} } = {}) {
   const out = toConsole ? 'inherit' : fs.openSync(path.join(logs, `${name}.log`), 'w');
-  const child = spawn(command, args, { cwd: root, stdio: ['ignore', out, out] });
+  const child = spawn(command, args, { cwd: root, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
   children.push({ name, child, stopSignal });
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -69,7 +73,23 @@ async function stop(code) {
   for (const c of running) c.child.kill(c.stopSignal);
   await Promise.race([Promise.all(exited), new Promise(r => setTimeout(r, 1700))]);
   for (const c of running) if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGKILL');
+  killOrphanedWorkers();
   process.exit(code);
+}
+// A host killed before it could stop its worker leaves the worker behind (its parent is then init or a subreaper):
+// a worker of this checkout whose parent is one of ours or init is stopped too.
+function killOrphanedWorkers() {
+  const worker = release('LiveChat.Functions', 'LiveChat.Functions.dll');
+  const parents = new Set(['1', String(process.pid), ...children.map(c => String(c.child.pid))]);
+  let pids = [];
+  try { pids = fs.readdirSync('/proc').filter(p => /^\d+$/.test(p)); } catch { return; }
+  for (const pid of pids) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      if (cmdline.includes(worker) && cmdline.includes('--functions-worker-id') && parents.has(parent)) process.kill(Number(pid), 'SIGKILL');
+    } catch { /* gone meanwhile */ }
+  }
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
@@ -81,7 +101,20 @@ start('azurite', 'node', [path.join(root, 'local', 'node_modules', 'azurite', 'd
   { stopSignal: 'SIGKILL' });
 start('signalr', 'dotnet', [release('local/signalr', 'LiveChat.SignalRStandIn.dll'),
   '--urls', `http://127.0.0.1:${signalRPort}`, '--AccessKey', signalRKey]);
+// Local only, so anonymous: traces, metrics and logs of the worker, sent over OTLP/HTTP.
+const dashboard = process.env.LIVECHAT_DASHBOARD && fs.existsSync(process.env.LIVECHAT_DASHBOARD)
+  && !process.argv.includes('--stack-only') && !process.argv.includes('--no-dashboard');
+if (dashboard) {
+  start('dashboard', process.env.LIVECHAT_DASHBOARD, [], {
+    env: {
+      ASPNETCORE_URLS: `http://127.0.0.1:${dashboardPort}`,
+      DOTNET_DASHBOARD_OTLP_HTTP_ENDPOINT_URL: `http://127.0.0.1:${otlpPort}`,
+      DOTNET_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS: 'true',
+    },
+  });
+}
 await Promise.all([
+  dashboard ? waitFor('telemetry dashboard', `http://127.0.0.1:${dashboardPort}/`) : Promise.resolve(),
   waitFor('cosmos', `https://127.0.0.1:${cosmosPort}/`),
   waitFor('azurite', `http://127.0.0.1:${blobPort}/devstoreaccount1?comp=list`),
   waitFor('signalr', `http://127.0.0.1:${signalRPort}/api/hubs/livechat/users/probe`),
@@ -92,12 +125,18 @@ if (process.argv.includes('--stack-only')) {
 } else {
   start('functions-host', 'dotnet', [release('local/functions-host', 'LiveChat.FunctionsHost.dll'),
     '--ScriptRoot', path.join(root, 'LiveChat.Functions', 'bin', 'Release', 'net10.0'),
-    '--SettingsFile', settings, '--SettingsSample', sample, '--Port', String(apiPort)], { toConsole: true, essential: true });
+    '--SettingsFile', settings, '--SettingsSample', sample, '--Port', String(apiPort)], {
+    toConsole: true, essential: true,
+    env: dashboard ? {
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_SERVICE_NAME: 'livechat',
+    } : {},
+  });
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   await waitFor('LiveChat worker', `${baseUrl}/api/health`, status => status === 200, 120);
   const seed = spawn('dotnet', [release('tools/LiveChat.Dev', 'LiveChat.Dev.dll'), 'seed-demo', baseUrl,
     path.join(root, '.local', 'demo.env')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (await new Promise(r => seed.once('exit', r)) !== 0 && !stopping) { console.error('Seeding the demo tenant failed.'); await stop(1); }
+  if (dashboard) console.log(`Telemetry (traces, metrics, logs): http://127.0.0.1:${dashboardPort}`);
   console.log(`LiveChat is ready at ${baseUrl} (demo tokens in .local/demo.env). Ctrl+C stops everything.`);
 }
 ready = true;

@@ -1,9 +1,9 @@
-using System.Text.Json;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Tickets;
 using LiveChat.Functions;
+using LiveChat.Tools;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,8 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 //   mint-token <userId> [hours]        a dev agent token (Identity:DevSigningKey), alone on stdout
 //   seed-demo <baseUrl> <demoFile>     a demo tenant (admin, agent, an online machine, a linked ticket); its tokens go
 //                                      to demoFile and the console, once, like a registration response
-var settingsFile = Environment.GetEnvironmentVariable("LIVECHAT_SETTINGS") ?? Path.Combine(RepoRoot(), "LiveChat.Functions", "local.settings.json");
-var configuration = LoadSettings(settingsFile);
+var configuration = LocalSettings.Load();
 var identity = configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
 
 switch (args)
@@ -65,21 +64,4 @@ async Task SeedDemoAsync(string baseUrl, string demoFile)
     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(demoFile))!);
     await File.WriteAllLinesAsync(demoFile, lines, ct);
     Console.WriteLine("\n==== LiveChat demo tenant (local only) ====\n" + string.Join('\n', lines) + "\n===========================================\n");
-}
-
-// local.settings.json "Values" are environment-style names (Cosmos__Database); the worker reads them as Cosmos:Database.
-static IConfiguration LoadSettings(string file)
-{
-    if (!File.Exists(file)) throw new FileNotFoundException($"{file} not found: start ./run.sh once (it creates it from local.settings.sample.json).");
-    using var json = JsonDocument.Parse(File.ReadAllText(file));
-    var values = json.RootElement.GetProperty("Values").EnumerateObject()
-        .ToDictionary(v => v.Name.Replace("__", ":"), v => (string?)v.Value.ToString());
-    return new ConfigurationBuilder().AddInMemoryCollection(values).AddEnvironmentVariables().Build();
-}
-
-static string RepoRoot()
-{
-    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "LiveChat.sln"))) return dir.FullName;
-    return Directory.GetCurrentDirectory();
 }
