@@ -136,9 +136,9 @@ public sealed class ChatSessions(
     {
         if (!agent.IsStaff) return [];
         var query = new QueryDefinition(
-                $"SELECT TOP {_limits.MaxAgentSessions} * FROM c WHERE c.tenantId = @tenantId AND c.status = 'ACTIVE' ORDER BY c.lastActivityAt DESC")
+                $"SELECT TOP {_limits.MaxAgentSessions} {SessionSummary.Fields} FROM c WHERE c.tenantId = @tenantId AND c.status = 'ACTIVE' ORDER BY c.lastActivityAt DESC")
             .WithParameter("@tenantId", agent.TenantId);
-        var sessions = await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, _limits.MaxAgentSessions);
+        var sessions = await store.Sessions.QueryAsync<SessionSummary>(query, null, ct, _limits.MaxAgentSessions);
         return sessions
             .Select(s => new AgentSessionView(s.TicketId, s.TicketRef, s.TicketSubject, s.Id, s.AgentId, s.AgentSnapshot.Name,
                 s.UnreadByAgent, s.LastActivityAt, s.StartedAt))
@@ -161,11 +161,11 @@ public sealed class ChatSessions(
     }
 
     /// <summary>One single-partition query: the machine's ACTIVE sessions (at most 50, as the reference).</summary>
-    Task<List<SessionDocument>> ActiveOnMachineAsync(MachineCaller machine, CancellationToken ct)
+    Task<List<SessionSummary>> ActiveOnMachineAsync(MachineCaller machine, CancellationToken ct)
     {
         var query = new QueryDefinition(
-                $"SELECT TOP {_limits.MaxMachineSessions} * FROM c WHERE c.machineId = @machineId AND c.status = 'ACTIVE'")
+                $"SELECT TOP {_limits.MaxMachineSessions} {SessionSummary.Fields} FROM c WHERE c.machineId = @machineId AND c.status = 'ACTIVE'")
             .WithParameter("@machineId", machine.MachineId);
-        return store.Sessions.QueryAsync<SessionDocument>(query, machine.MachineId, ct, _limits.MaxMachineSessions);
+        return store.Sessions.QueryAsync<SessionSummary>(query, machine.MachineId, ct, _limits.MaxMachineSessions);
     }
 }

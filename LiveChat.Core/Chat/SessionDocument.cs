@@ -62,3 +62,12 @@ public sealed record SessionDocument
 
     public static string ActiveKeyFor(string ticketId) => $"ticket:{ticketId}";
 }
+
+/// <summary>What session lists show: polls and lists read only these fields, not the growing CountedMessages.</summary>
+public sealed record SessionSummary(
+    string Id, string TicketId, long TicketRef, string TicketSubject, string AgentId, PersonSnapshot AgentSnapshot,
+    long UnreadByMachine, long UnreadByAgent, long LastActivityAt, long StartedAt)
+{
+    public const string Fields =
+        "c.id, c.ticketId, c.ticketRef, c.ticketSubject, c.agentId, c.agentSnapshot, c.unreadByMachine, c.unreadByAgent, c.lastActivityAt, c.startedAt";
+}

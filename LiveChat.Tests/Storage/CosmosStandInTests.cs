@@ -49,6 +49,19 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
     }
 
     [Fact]
+    public async Task A_bulk_lookup_by_id_finds_exactly_the_named_items()
+    {
+        foreach (var name in new[] { "bulk-1", "bulk-2", "bulk-3" })
+            await app.Store.Users.UpsertItemAsync(User(name), new PartitionKey(name));
+        var found = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)")
+            .WithParameter("@ids", new[] { "bulk-3", "bulk-1", "bulk-missing" }), null, default);
+        Assert.Equal(["bulk-1", "bulk-3"], found.Order());
+        var either = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id) OR c.id = 'bulk-2'")
+            .WithParameter("@ids", new[] { "bulk-1" }), null, default);
+        Assert.Equal(["bulk-1", "bulk-2"], either.Order());
+    }
+
+    [Fact]
     public async Task The_change_feed_returns_later_changes_from_its_continuation()
     {
         var container = app.Store.Users;

@@ -65,13 +65,28 @@ Items.prototype.delete = function (idOrRid, partition) {
   if (data) partitions(this).get(partitionKeyOf(this, data))?.delete(data._rid);
 };
 
+// A bulk lookup by id in a container partitioned by id ("... WHERE ARRAY_CONTAINS(@ids, c.id)", the whole filter)
+// names its partitions too: it runs over those alone instead of comparing every item with every id.
+const lookupById = /\bWHERE\s+ARRAY_CONTAINS\(\s*(@\w+)\s*,\s*c\.id\s*\)\s*$/i;
+
+function partitionsNamedBy(items, params) {
+  const key = queryPartition.getStore();
+  if (key !== undefined) return partitions(items).get(key) || new Map();
+  const lookup = lookupById.exec(params.query || '');
+  const ids = lookup && (params.parameters || []).find(p => p.name === lookup[1])?.value;
+  if (!Array.isArray(ids) || items._getPartitionKeyPath().join('/') !== 'id') return undefined;
+  const subset = new Map();
+  for (const id of ids) for (const [rid, item] of partitions(items).get(JSON.stringify(id)) || []) subset.set(rid, item);
+  return subset;
+}
+
 const originalQuery = Items.prototype.query;
 Items.prototype.query = function (params, options) {
-  const key = queryPartition.getStore();
-  if (key === undefined) return originalQuery.call(this, params, options);
+  const subset = partitionsNamedBy(this, params);
+  if (subset === undefined) return originalQuery.call(this, params, options);
   // query() is synchronous: no other request can see the swapped map.
   const all = this._data;
-  this._data = partitions(this).get(key) || new Map();
+  this._data = subset;
   try {
     return originalQuery.call(this, params, options);
   } finally {
