@@ -87,16 +87,30 @@ public sealed partial class ChatMessages(
 
     /// <summary>
     /// The increment and the message's entry in CountedMessages are one patch, so a message is counted at most once
-    /// and a retry can see whether it was.
+    /// and a retry can see whether it was. The same patch drops a few entries past the retry window, so the session
+    /// document stays small; if a concurrent count dropped one of them first, the patch fails and is sent again
+    /// without drops.
     /// </summary>
     async Task CountAndAnnounceAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
     {
-        var counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+        PatchOperation[] count =
         [
             PatchOperation.Increment(message.FromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
             PatchOperation.Set("/lastActivityAt", message.CreatedAt),
             PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
-        ], ct) ?? session;
+        ];
+        var expired = session.ExpiredCountedMessages(time.NowMs()).Take(5)
+            .Select(id => PatchOperation.Remove($"/countedMessages/{id}")).ToList();
+        SessionDocument? counted;
+        try
+        {
+            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [.. count, .. expired], ct);
+        }
+        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && expired.Count > 0)
+        {
+            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct);
+        }
+        counted ??= session;
         await Task.WhenAll(events.MessageCreatedAsync(counted, message), events.UnreadChangedAsync(counted));
     }
 
@@ -119,7 +133,7 @@ public sealed partial class ChatMessages(
         {
             if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
             var current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
-            if (current is null || current.CountedMessages.ContainsKey(stored.Id)) return retried;
+            if (current is null || !current.MayBeUncounted(stored, time.NowMs())) return retried;
             if (time.NowMs() - (stored.CountClaimedAt ?? stored.CreatedAt) < lease) continue;
 
             var claim = stored with { CountClaimedAt = time.NowMs(), ETag = null };
@@ -234,12 +248,11 @@ public sealed partial class ChatMessages(
         var current = session;
         for (var attempt = 0; marked.Count > 0 && current is not null; attempt++)
         {
-            var keepSince = time.NowMs() - (long)TimeSpan.FromDays(1).TotalMilliseconds;
             var lowered = current with
             {
                 UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - marked.Count) : current.UnreadByMachine,
                 UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - marked.Count),
-                CountedMessages = current.CountedMessages.Where(e => e.Value >= keepSince).ToDictionary(),
+                CountedMessages = current.CountedMessages.ExceptBy(current.ExpiredCountedMessages(time.NowMs()), e => e.Key).ToDictionary(),
                 ETag = null,
             };
             if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))

@@ -49,11 +49,20 @@ public sealed record SessionDocument
     public long UnreadByMachine { get; init; }
     public long UnreadByAgent { get; init; }
     /// <summary>
-    /// Message id → createdAt of every message counted into UnreadBy*, written by the same patch as the increment, so
-    /// a retried post can tell whether its message was counted. Entries older than a day are dropped (as Stripe's
-    /// idempotency keys expire): a post is not retried that late.
+    /// Message id → createdAt of the messages counted into UnreadBy* within the last <see cref="CountedRetryWindow"/>,
+    /// written by the same patch as the increment, so a retried post can tell whether its message was counted.
+    /// Older entries are dropped by later counts and mark-reads: a post retried later than that is taken as counted.
     /// </summary>
     public Dictionary<string, long> CountedMessages { get; init; } = [];
+
+    public static readonly TimeSpan CountedRetryWindow = TimeSpan.FromHours(1);
+
+    public IEnumerable<string> ExpiredCountedMessages(long now) =>
+        CountedMessages.Where(e => e.Value < now - (long)CountedRetryWindow.TotalMilliseconds).Select(e => e.Key);
+
+    /// <summary>Only a message within the retry window can be missing its count: older ones' entries may be gone.</summary>
+    public bool MayBeUncounted(MessageDocument message, long now) =>
+        !CountedMessages.ContainsKey(message.Id) && message.CreatedAt >= now - (long)CountedRetryWindow.TotalMilliseconds;
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }

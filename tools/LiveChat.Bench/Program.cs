@@ -82,7 +82,8 @@ Probe Call(string name, HttpMethod method, string path, string token, object? bo
 
 async Task<Result> Measure(Probe probe, int? requests = null, bool throughput = true)
 {
-    for (var i = 0; i < 20; i++) await probe.Run(); // warm-up: connections, caches, JIT
+    await Task.Delay(500); // let the previous burst's work (exports, GC, timers) settle
+    for (var i = 0; i < 50; i++) await probe.Run(); // warm-up: connections, caches, JIT
     var latencies = new List<double>();
     var failures = 0;
     for (var i = 0; i < (requests ?? options.Requests); i++)
