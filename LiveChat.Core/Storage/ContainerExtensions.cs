@@ -21,11 +21,11 @@ public static class ContainerExtensions
         }
     }
 
-    /// <summary>Query in one partition (or all when partitionKey is null), every page up to maxItems.</summary>
+    /// <summary>Query in one partition (or all when partitionKey is null), every page (of up to pageSize) up to maxItems.</summary>
     public static async Task<List<T>> QueryAsync<T>(this Container container, QueryDefinition query, string? partitionKey,
-        CancellationToken ct, int maxItems = int.MaxValue)
+        CancellationToken ct, int maxItems = int.MaxValue, int pageSize = 1000)
     {
-        var options = new QueryRequestOptions { MaxItemCount = Math.Min(maxItems, 1000) };
+        var options = new QueryRequestOptions { MaxItemCount = Math.Min(maxItems, pageSize) };
         // In one partition the query needs no plan from the gateway: one round trip instead of two.
         if (partitionKey is not null) (options.PartitionKey, options.EnableOptimisticDirectExecution) = (new PartitionKey(partitionKey), true);
         var results = new List<T>();

@@ -21,8 +21,8 @@ public sealed class InactivitySweep(
     CosmosStore store, ChatSessions sessions, Timeline timeline, TimeProvider time, IOptions<LiveChatOptions> options,
     ILogger<InactivitySweep> log)
 {
-    const int PageSize = 500;
-    const int LookupChunk = 200;
+    const int PageSize = 1000;
+    const int LookupChunk = 500;
 
     readonly LiveChatOptions _limits = options.Value;
 
@@ -38,8 +38,9 @@ public sealed class InactivitySweep(
         for (var after = ""; ;)
         {
             if (time.GetUtcNow() >= deadline) { hasMore = true; break; }
-            var page = await store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition(
-                    "SELECT * FROM c WHERE c.status = 'ACTIVE' AND c.id > @after ORDER BY c.id").WithParameter("@after", after),
+            var page = await store.Sessions.QueryAsync<ActiveSession>(new QueryDefinition(
+                    "SELECT c.id, c.machineId, c.ticketId, c.lastActivityAt FROM c WHERE c.status = 'ACTIVE' AND c.id > @after ORDER BY c.id")
+                    .WithParameter("@after", after),
                 null, ct, maxItems: PageSize);
             if (page.Count == 0) break;
             checkedCount += page.Count;
@@ -61,16 +62,16 @@ public sealed class InactivitySweep(
     }
 
     /// <summary>The order of judgement: ticket link, then chat inactivity, then the machine's heartbeat.</summary>
-    string? ReasonToEnd(SessionDocument s, string? linkedMachine, long? lastHeartbeatAt, long now)
+    string? ReasonToEnd(string machineId, long lastActivityAt, string? linkedMachine, long? lastHeartbeatAt, long now)
     {
-        if (linkedMachine != s.MachineId) return EndReasons.TicketWithoutMachine;
-        if (s.LastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
+        if (linkedMachine != machineId) return EndReasons.TicketWithoutMachine;
+        if (lastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
         if (!(lastHeartbeatAt > now - (long)_limits.MachineOfflineAfter.TotalMilliseconds)) return EndReasons.MachineOffline;
         return null;
     }
 
     /// <summary>Ends the page's due sessions; false when the time budget ran out before every one was handled.</summary>
-    async Task<(Dictionary<string, int> Reasons, bool Finished)> SweepPageAsync(IReadOnlyList<SessionDocument> page, DateTimeOffset deadline,
+    async Task<(Dictionary<string, int> Reasons, bool Finished)> SweepPageAsync(IReadOnlyList<ActiveSession> page, DateTimeOffset deadline,
         CancellationToken ct)
     {
         var tickets = await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId FROM c", page.Select(s => s.TicketId), ct);
@@ -79,19 +80,21 @@ public sealed class InactivitySweep(
         var links = tickets.ToDictionary(t => t.Id, t => t.MachineId);
 
         var now = time.NowMs();
-        var due = page.Where(s => ReasonToEnd(s, links.GetValueOrDefault(s.TicketId), heartbeats.GetValueOrDefault(s.MachineId), now) is not null).ToList();
+        var due = page.Where(s => ReasonToEnd(s.MachineId, s.LastActivityAt, links.GetValueOrDefault(s.TicketId),
+            heartbeats.GetValueOrDefault(s.MachineId), now) is not null).ToList();
         var endedReasons = new List<string>();
         var finished = true;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (session, token) =>
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (active, token) =>
         {
             if (time.GetUtcNow() >= deadline) { finished = false; return; }
-            // Judged again on fresh data before ending: a heartbeat or a relink since the page's lookup keeps the chat.
-            var ticket = await store.Tickets.ReadOrNullAsync<TicketLink>(session.TicketId, session.TicketId, token);
-            var machine = await store.Machines.ReadOrNullAsync<MachinePulse>(session.MachineId, session.MachineId, token);
+            // Judged again on fresh data before ending: a message, a heartbeat or a relink since the page keeps the chat.
+            var ticket = await store.Tickets.ReadOrNullAsync<TicketLink>(active.TicketId, active.TicketId, token);
+            var machine = await store.Machines.ReadOrNullAsync<MachinePulse>(active.MachineId, active.MachineId, token);
+            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(active.Id, active.MachineId, token) is not { } session) return;
             var ended = await sessions.TryEndAsync(session, current =>
             {
                 var at = time.NowMs();
-                return ReasonToEnd(current, ticket?.MachineId, machine?.LastHeartbeatAt, at) is { } reason
+                return ReasonToEnd(current.MachineId, current.LastActivityAt, ticket?.MachineId, machine?.LastHeartbeatAt, at) is { } reason
                     ? current with { EndReason = reason, InactiveForMs = reason == EndReasons.ChatInactive ? at - current.LastActivityAt : null }
                     : null;
             }, token);
@@ -100,6 +103,8 @@ public sealed class InactivitySweep(
         return (endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()), finished);
     }
 
+    /// <summary>What the page needs to judge a session; a due one is read whole before it is ended.</summary>
+    sealed record ActiveSession(string Id, string MachineId, string TicketId, long LastActivityAt);
     sealed record TicketLink(string Id, string? MachineId);
     sealed record MachinePulse(string Id, long? LastHeartbeatAt);
 
@@ -113,24 +118,36 @@ public sealed class InactivitySweep(
         return results;
     }
 
-    /// <summary>Writes LIVE_CHAT_STARTED/ENDED events missing for sessions started or ended within the repair window.</summary>
+    /// <summary>
+    /// Writes LIVE_CHAT_STARTED/ENDED events missing for sessions started or ended within the repair window. Ids only
+    /// until something is missing: the window's sessions and the window's chat events, each in one pass of large pages.
+    /// </summary>
     async Task<int> RepairTimelineAsync(CancellationToken ct)
     {
         var since = time.NowMs() - (long)_limits.SweepRepairWindow.TotalMilliseconds;
-        var recent = await store.Sessions.QueryAsync<SessionDocument>(
-            new QueryDefinition("SELECT * FROM c WHERE c.startedAt >= @since OR c.endedAt >= @since").WithParameter("@since", since), null, ct);
-        var expected = recent.Where(s => s.StartedAt >= since).Select(Timeline.StartedEvent)
-            .Concat(recent.Where(s => s is { IsActive: false, EndedAt: not null } && s.EndedAt >= since).Select(Timeline.EndedEvent))
+        var recent = await store.Sessions.QueryAsync<SessionTimes>(new QueryDefinition(
+                "SELECT c.id, c.machineId, c.status, c.startedAt, c.endedAt FROM c WHERE c.startedAt >= @since OR c.endedAt >= @since")
+            .WithParameter("@since", since), null, ct, pageSize: RepairPageSize);
+        var expected = recent.Where(s => s.StartedAt >= since).Select(s => (Session: s, EventId: Timeline.StartedEventId(s.Id)))
+            .Concat(recent.Where(s => s.Status != SessionStatus.Active && s.EndedAt >= since).Select(s => (Session: s, EventId: Timeline.EndedEventId(s.Id))))
             .ToList();
         if (expected.Count == 0) return 0;
 
-        // The window's chat events in one pass (pages of 1,000 ids), rather than a query per chunk of expected ids.
         var existing = (await store.Events.QueryAsync<string>(new QueryDefinition(
                 "SELECT VALUE c.id FROM c WHERE c.createdAt >= @since AND (c.type = @started OR c.type = @ended)")
-            .WithParameter("@since", since).WithParameter("@started", Timeline.Started).WithParameter("@ended", Timeline.Ended), null, ct))
-            .ToHashSet();
-        var missing = expected.Where(e => !existing.Contains(e.Id)).ToList();
-        foreach (var e in missing) await timeline.WriteAsync(e, ct);
-        return missing.Count;
+            .WithParameter("@since", since).WithParameter("@started", Timeline.Started).WithParameter("@ended", Timeline.Ended),
+            null, ct, pageSize: RepairPageSize)).ToHashSet();
+        var repaired = 0;
+        foreach (var (times, eventId) in expected.Where(e => !existing.Contains(e.EventId)))
+        {
+            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(times.Id, times.MachineId, ct) is not { } session) continue;
+            await timeline.WriteAsync(eventId == Timeline.StartedEventId(session.Id) ? Timeline.StartedEvent(session) : Timeline.EndedEvent(session), ct);
+            repaired++;
+        }
+        return repaired;
     }
+
+    const int RepairPageSize = 10_000;
+
+    sealed record SessionTimes(string Id, string MachineId, string Status, long StartedAt, long? EndedAt);
 }
