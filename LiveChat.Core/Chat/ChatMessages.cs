@@ -87,8 +87,8 @@ public sealed partial class ChatMessages(
 
     /// <summary>
     /// The increment and the message's entry in CountedMessages are one patch, so a message is counted at most once
-    /// and a retry can see whether it was. The same patch drops a few entries past the retry window, so the session
-    /// document stays small; if a concurrent count dropped one of them first, the patch fails and is sent again
+    /// and a retry can see whether it was. The same patch drops the oldest entries past the cap (as the snapshot it
+    /// was given shows them); if a concurrent count dropped one of them first, the patch fails and is sent again
     /// without drops.
     /// </summary>
     async Task CountAndAnnounceAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
@@ -99,14 +99,18 @@ public sealed partial class ChatMessages(
             PatchOperation.Set("/lastActivityAt", message.CreatedAt),
             PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
         ];
-        var expired = session.ExpiredCountedMessages(time.NowMs()).Take(5)
-            .Select(id => PatchOperation.Remove($"/countedMessages/{id}")).ToList();
+        var dropped = session.CountedMessagesToDrop(atMost: 5);
+        PatchOperation[] drops = dropped.Count == 0 ? [] :
+        [
+            .. dropped.Select(e => PatchOperation.Remove($"/countedMessages/{e.Key}")),
+            PatchOperation.Set("/countedDroppedUpTo", Math.Max(session.CountedDroppedUpTo, dropped[^1].Value)),
+        ];
         SessionDocument? counted;
         try
         {
-            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [.. count, .. expired], ct);
+            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [.. count, .. drops], ct);
         }
-        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && expired.Count > 0)
+        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && drops.Length > 0)
         {
             counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct);
         }
@@ -133,7 +137,7 @@ public sealed partial class ChatMessages(
         {
             if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
             var current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
-            if (current is null || !current.MayBeUncounted(stored, time.NowMs())) return retried;
+            if (current is null || !current.MayBeUncounted(stored)) return retried;
             if (time.NowMs() - (stored.CountClaimedAt ?? stored.CreatedAt) < lease) continue;
 
             var claim = stored with { CountClaimedAt = time.NowMs(), ETag = null };
@@ -252,7 +256,8 @@ public sealed partial class ChatMessages(
             {
                 UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - marked.Count) : current.UnreadByMachine,
                 UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - marked.Count),
-                CountedMessages = current.CountedMessages.ExceptBy(current.ExpiredCountedMessages(time.NowMs()), e => e.Key).ToDictionary(),
+                CountedMessages = current.CountedMessages.Except(current.CountedMessagesToDrop()).ToDictionary(),
+                CountedDroppedUpTo = current.CountedMessagesToDrop().Select(e => e.Value).Append(current.CountedDroppedUpTo).Max(),
                 ETag = null,
             };
             if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))

@@ -49,20 +49,24 @@ public sealed record SessionDocument
     public long UnreadByMachine { get; init; }
     public long UnreadByAgent { get; init; }
     /// <summary>
-    /// Message id → createdAt of the messages counted into UnreadBy* within the last <see cref="CountedRetryWindow"/>,
-    /// written by the same patch as the increment, so a retried post can tell whether its message was counted.
-    /// Older entries are dropped by later counts and mark-reads: a post retried later than that is taken as counted.
+    /// Message id → createdAt of the last <see cref="KeptCountedMessages"/> messages counted into UnreadBy*, written
+    /// by the same patch as the increment, so a retried post can tell whether its message was counted. Older entries
+    /// are dropped (oldest first) by later counts; CountedDroppedUpTo is the newest createdAt dropped, and a message
+    /// at or before it is taken as counted. The document stays small however long the chat.
     /// </summary>
     public Dictionary<string, long> CountedMessages { get; init; } = [];
+    public long CountedDroppedUpTo { get; init; }
 
-    public static readonly TimeSpan CountedRetryWindow = TimeSpan.FromHours(1);
+    public const int KeptCountedMessages = 64;
 
-    public IEnumerable<string> ExpiredCountedMessages(long now) =>
-        CountedMessages.Where(e => e.Value < now - (long)CountedRetryWindow.TotalMilliseconds).Select(e => e.Key);
+    /// <summary>The oldest entries past the cap, at most <paramref name="atMost"/> (a patch has room for few).</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> CountedMessagesToDrop(int atMost = int.MaxValue) =>
+        CountedMessages.OrderBy(e => e.Value).ThenBy(e => e.Key)
+            .Take(Math.Min(atMost, Math.Max(0, CountedMessages.Count + 1 - KeptCountedMessages))).ToList();
 
-    /// <summary>Only a message within the retry window can be missing its count: older ones' entries may be gone.</summary>
-    public bool MayBeUncounted(MessageDocument message, long now) =>
-        !CountedMessages.ContainsKey(message.Id) && message.CreatedAt >= now - (long)CountedRetryWindow.TotalMilliseconds;
+    /// <summary>Not counted, as far as the entries tell: an entry dropped since may have been this message's.</summary>
+    public bool MayBeUncounted(MessageDocument message) =>
+        !CountedMessages.ContainsKey(message.Id) && message.CreatedAt > CountedDroppedUpTo;
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }
@@ -72,7 +76,7 @@ public sealed record SessionDocument
     public static string ActiveKeyFor(string ticketId) => $"ticket:{ticketId}";
 }
 
-/// <summary>What session lists show: polls and lists read only these fields, not the growing CountedMessages.</summary>
+/// <summary>What session lists show: polls and lists read only these fields, not CountedMessages.</summary>
 public sealed record SessionSummary(
     string Id, string TicketId, long TicketRef, string TicketSubject, string AgentId, PersonSnapshot AgentSnapshot,
     long UnreadByMachine, long UnreadByAgent, long LastActivityAt, long StartedAt)
