@@ -20,7 +20,8 @@ public static class TelemetryRegistration
     /// </summary>
     public static IServiceCollection AddLiveChatTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        // The Azure SDKs (Blob; Cosmos has its own switch in CosmosStore) emit spans only when asked to.
+        // The Azure SDKs emit spans only when asked to, and Azure.Core reads this once per process: it must be set
+        // before any Azure client is used (here: at registration, before the host builds anything).
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
         var telemetry = services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
