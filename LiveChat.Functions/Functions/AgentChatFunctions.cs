@@ -10,6 +10,7 @@ namespace LiveChat.Functions.Functions;
 public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages)
 {
     [Function("StartSession")]
+    [ApiOperation(Caller.Agent, typeof(StartSessionResult), "Start the ticket's live chat (or get its active session)", Statuses = [201, 200], Errors = ["forbidden_role", "ticket_not_found", "ticket_has_no_machine", "machine_not_found", "machine_offline", "machine_revoked", "concurrent_update"])]
     public Task<IActionResult> StartSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tickets/{ticketId}/chat/session")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
@@ -19,26 +20,31 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         });
 
     [Function("GetTicketSession")]
+    [ApiOperation(Caller.Agent, typeof(TicketSessionView), "The ticket's active session and whether its machine is online", Errors = ["forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> GetTicketSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/session")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.GetForTicketAsync(await api.AgentAsync(req, ct), ticketId, ct)));
 
     [Function("EndSession")]
+    [ApiOperation(Caller.Agent, typeof(Core.Chat.OkResult), "End a session", Errors = ["forbidden_role", "session_not_found", "session_not_active", "concurrent_update"])]
     public Task<IActionResult> EndSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chat/sessions/{sessionId}/end")] HttpRequest req, string sessionId) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.EndAsync(await api.AgentAsync(req, ct), sessionId, ct)));
 
     [Function("GetTicketChatHistory")]
+    [ApiOperation(Caller.Agent, typeof(ChatHistory), "The ticket's sessions, newest first, with their messages", Query = ["before"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> GetTicketChatHistory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/history")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct => ApiResult.Ok(await messages.HistoryAsync(await api.AgentAsync(req, ct), ticketId, req.Query["before"], ct)));
 
     [Function("ListAgentSessions")]
+    [ApiOperation(Caller.Agent, typeof(IReadOnlyList<AgentSessionView>), "The tenant's active sessions")]
     public Task<IActionResult> ListAgentSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "agent/chat/sessions")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.ListForAgentAsync(await api.AgentAsync(req, ct), ct)));
 
     [Function("PostAgentMessage")]
+    [ApiOperation(Caller.Agent, typeof(PostMessageResult), "Post a message as the agent", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "forbidden_role", "ticket_not_found", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
     public Task<IActionResult> PostAgentMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
@@ -49,12 +55,14 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         });
 
     [Function("ListAgentMessages")]
+    [ApiOperation(Caller.Agent, typeof(MessageList), "The ticket's messages: the newest, or forward from a cursor", Query = ["after", "limit"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> ListAgentMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct => ApiResult.Ok(await messages.ListForAgentAsync(
             await api.AgentAsync(req, ct), ticketId, req.Query["after"], req.Query["limit"], ct)));
 
     [Function("MarkAgentMessagesRead")]
+    [ApiOperation(Caller.Agent, typeof(MarkReadResult), "Mark the machine's messages read", Request = typeof(MarkReadRequest), Errors = ["validation_failed", "forbidden_role", "ticket_not_found", "concurrent_update"])]
     public Task<IActionResult> MarkAgentMessagesRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tickets/{ticketId}/chat/read")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>

@@ -11,6 +11,7 @@ namespace LiveChat.Functions.Functions;
 public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessages messages, MachineRegistry machines)
 {
     [Function("PostMachineMessage")]
+    [ApiOperation(Caller.Machine, typeof(PostMessageResult), "Post a message as the machine", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
     public Task<IActionResult> PostMachineMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
@@ -21,12 +22,14 @@ public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessage
         });
 
     [Function("ListMachineMessages")]
+    [ApiOperation(Caller.Machine, typeof(MessageList), "The active session's messages: the newest, or forward from a cursor", Query = ["since", "limit"], Errors = ["validation_failed"])]
     public Task<IActionResult> ListMachineMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct => ApiResult.Ok(await messages.ListForMachineAsync(
             await api.MachineAsync(req, ct), ticketId, req.Query["since"], req.Query["limit"], ct)));
 
     [Function("MarkMachineMessagesRead")]
+    [ApiOperation(Caller.Machine, typeof(MarkReadResult), "Mark the agent's messages read", Request = typeof(MarkReadRequest), Errors = ["validation_failed", "concurrent_update"])]
     public Task<IActionResult> MarkMachineMessagesRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/read")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
@@ -36,16 +39,19 @@ public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessage
         });
 
     [Function("ListMachineSessions")]
+    [ApiOperation(Caller.Machine, typeof(IReadOnlyList<MachineSessionView>), "The machine's active sessions")]
     public Task<IActionResult> ListMachineSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/sessions")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.ListForMachineAsync(await api.MachineAsync(req, ct), ct)));
 
     [Function("CheckMachineUpdates")]
+    [ApiOperation(Caller.Machine, typeof(MachineUpdates), "Cheap poll: active sessions and unread totals")]
     public Task<IActionResult> CheckMachineUpdates(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/updates")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.UpdatesForMachineAsync(await api.MachineAsync(req, ct), ct)));
 
     [Function("MachineHeartbeat")]
+    [ApiOperation(Caller.Machine, typeof(HeartbeatResult), "The machine is online (5 minutes)")]
     public Task<IActionResult> MachineHeartbeat(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/heartbeat")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(await machines.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
 using LiveChat.Core.Uploads;
@@ -11,12 +12,19 @@ namespace LiveChat.Functions.Functions;
 public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySweep sweep, OrphanUploads orphans)
 {
     [Function("Health")]
+    [ApiOperation(Caller.Anonymous, typeof(HealthStatus), "Liveness, and whether the store answers (503 when it does not)")]
     public Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
         // Within 2 s whatever the store does: a load balancer's probe must not hang on a stalled store.
         api.Run(req, async ct => await store.IsReachableAsync(TimeSpan.FromMilliseconds(1500), ct)
-            ? ApiResult.Ok(new { status = "ok", store = "reachable" })
-            : new ApiResult(StatusCodes.Status503ServiceUnavailable, new { status = "degraded", store = "unreachable" }));
+            ? ApiResult.Ok(new HealthStatus("ok", "reachable"))
+            : new ApiResult(StatusCodes.Status503ServiceUnavailable, new HealthStatus("degraded", "unreachable")));
+
+    [Function("GetOpenApiDocument")]
+    [ApiOperation(Caller.Anonymous, typeof(JsonObject), "This API's OpenAPI 3.1 document (as openapi.json in the repository)")]
+    public Task<IActionResult> GetOpenApiDocument(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
+        api.Run(req, _ => Task.FromResult(ApiResult.Ok(OpenApiContract.Document)));
 
     /// <summary>
     /// autoEndInactiveSessions: every minute by default (app setting SweepSchedule, NCrontab with seconds); then the
@@ -30,3 +38,5 @@ public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySw
         return result;
     }
 }
+
+public sealed record HealthStatus(string Status, string Store);

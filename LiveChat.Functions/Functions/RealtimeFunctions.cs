@@ -15,11 +15,13 @@ namespace LiveChat.Functions.Functions;
 public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher)
 {
     [Function("MachineNegotiate")]
+    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["realtime_disabled"])]
     public Task<IActionResult> MachineNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(publisher.NegotiateForMachine(await api.MachineAsync(req, ct))));
 
     [Function("AgentNegotiate")]
+    [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["forbidden_role", "realtime_unavailable", "realtime_disabled"])]
     public Task<IActionResult> AgentNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/negotiate")] HttpRequest req) =>
         api.Run(req, async ct =>

@@ -10,6 +10,7 @@ namespace LiveChat.Functions.Functions;
 public sealed class UploadFunctions(Api api, Uploads uploads)
 {
     [Function("GenerateMachineUploadUrl")]
+    [ApiOperation(Caller.Machine, typeof(UploadTicket), "A create-only upload URL for one attachment", Request = typeof(UploadRequest), Errors = ["validation_failed", "file_type_not_allowed", "file_too_large"])]
     public Task<IActionResult> GenerateMachineUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/uploads")] HttpRequest req) =>
         api.Run(req, async ct =>
@@ -19,6 +20,7 @@ public sealed class UploadFunctions(Api api, Uploads uploads)
         });
 
     [Function("GenerateAgentUploadUrl")]
+    [ApiOperation(Caller.Agent, typeof(UploadTicket), "A create-only upload URL for one attachment (staff)", Request = typeof(UploadRequest), Errors = ["validation_failed", "file_type_not_allowed", "file_too_large", "forbidden_role"])]
     public Task<IActionResult> GenerateAgentUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/uploads")] HttpRequest req) =>
         api.Run(req, async ct =>

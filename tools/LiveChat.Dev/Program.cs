@@ -10,8 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Local-development helpers, on the app settings of LiveChat.Functions/local.settings.json (what the worker runs with):
 //   mint-token <userId> [hours]        a dev agent token (Identity:DevSigningKey), alone on stdout
+//   openapi                            the API's OpenAPI document, as committed in openapi.json
 //   seed-demo <baseUrl> <demoFile>     a demo tenant (admin, agent, an online machine, a linked ticket); its tokens go
 //                                      to demoFile and the console, once, like a registration response
+if (args is ["openapi"])
+{
+    Console.Write(LiveChat.Functions.Http.OpenApiContract.Text);
+    return 0;
+}
 var configuration = LocalSettings.Load();
 var identity = configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
 
@@ -25,7 +31,7 @@ switch (args)
         await SeedDemoAsync(baseUrl, demoFile);
         return 0;
     default:
-        Console.Error.WriteLine("usage: mint-token <userId> [hours] | seed-demo <baseUrl> <demoFile>");
+        Console.Error.WriteLine("usage: mint-token <userId> [hours] | openapi | seed-demo <baseUrl> <demoFile>");
         return 2;
 }
 

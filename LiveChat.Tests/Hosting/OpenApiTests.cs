@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using LiveChat.Functions.Http;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Reader;
+
+namespace LiveChat.Tests.Hosting;
+
+/// <summary>openapi.json is the code's contract: generated from the functions, committed, served, and valid.</summary>
+public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+{
+    static readonly string Committed = Path.Combine(LocalStack.RepoRoot, "openapi.json");
+
+    [Fact]
+    public void The_committed_document_is_the_one_the_code_generates()
+    {
+        // After changing a function, its [ApiOperation] or a contract record:
+        //   dotnet run --project tools/LiveChat.Dev -- openapi > openapi.json
+        Assert.True(File.ReadAllText(Committed) == OpenApiContract.Text,
+            "openapi.json is out of date: run `dotnet run --project tools/LiveChat.Dev -- openapi > openapi.json`.");
+    }
+
+    [Fact]
+    public void Every_http_function_is_in_the_document_with_its_route_and_methods()
+    {
+        var paths = OpenApiContract.Document["paths"]!.AsObject();
+        var functions = OpenApiContract.HttpFunctions().ToList();
+        Assert.Equal(28, functions.Count);
+        foreach (var (function, trigger, operation) in functions)
+        {
+            Assert.True(operation is not null, $"{function} has no [ApiOperation]");
+            foreach (var method in trigger.Methods!)
+                Assert.Equal(function, paths["/api/" + trigger.Route]?[method.ToLowerInvariant()]?["operationId"]?.GetValue<string>());
+        }
+        Assert.Equal(functions.Sum(f => f.Trigger.Methods!.Length), paths.Sum(p => p.Value!.AsObject().Count));
+    }
+
+    [Fact]
+    public void The_document_passes_the_OpenAPI_validator()
+    {
+        var read = OpenApiDocument.Parse(File.ReadAllText(Committed), "json", new OpenApiReaderSettings());
+        Assert.Empty(read.Diagnostic?.Errors ?? []);
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_1, read.Diagnostic?.SpecificationVersion);
+        var document = read.Document!;
+        Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
+        Assert.Equal(28, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
+    }
+
+    [Fact]
+    public async Task The_running_service_serves_it()
+    {
+        var served = JsonNode.Parse(await app.CreateClient().GetStringAsync("/api/openapi.json"));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(File.ReadAllText(Committed)), served));
+    }
+}
