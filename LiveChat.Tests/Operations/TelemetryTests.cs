@@ -60,6 +60,11 @@ public sealed class TelemetryApp : CoreApp
     }
 }
 
+/// <summary>Alone: its exporters hear every Azure SDK and HttpClient call of the test process.</summary>
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryCollection;
+
+[Collection(nameof(TelemetryTests))]
 public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryApp>
 {
     [Fact]
@@ -85,7 +90,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
 
             var traceId = call.TraceId;
             app.Flush();
-            var children = app.Spans.Where(s => s.TraceId == traceId && s != call).Select(s => $"{s.Source.Name}: {s.DisplayName}").ToList();
+            var children = app.Spans.ToArray().Where(s => s.TraceId == traceId && s != call).Select(s => $"{s.Source.Name}: {s.DisplayName}").ToList();
             Assert.Contains(children, s => s.StartsWith("Azure.Cosmos.Operation: create_item messages", StringComparison.Ordinal));
             Assert.Contains(children, s => s.StartsWith("Azure.Cosmos.Operation: patch_item sessions", StringComparison.Ordinal));
             Assert.Contains(children, s => s.StartsWith("System.Net.Http: POST", StringComparison.Ordinal)); // SignalR REST
@@ -98,7 +103,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         Assert.Contains(Points("livechat.push"), p => Tag(p, "operation") == "send");
 
         var everything = Everything();
-        Assert.True(app.Spans.Count > 10 && app.Metrics.Count > 5, "the exporters received the telemetry searched below");
+        Assert.True(app.Spans.ToArray().Length > 10 && app.Metrics.ToArray().Length > 5, "the exporters received the telemetry searched below");
         Assert.DoesNotContain(secretBody, everything);
         Assert.DoesNotContain(chat.MachineToken, everything);
         Assert.DoesNotContain("sig=", everything);
@@ -106,7 +111,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
 
     IEnumerable<MetricPoint> Points(string name)
     {
-        foreach (var metric in app.Metrics.Where(m => m.Name == name))
+        foreach (var metric in app.Metrics.ToArray().Where(m => m.Name == name))
             foreach (ref readonly var point in metric.GetMetricPoints())
                 yield return point;
     }
@@ -122,20 +127,20 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
     string Everything()
     {
         var text = new StringBuilder();
-        foreach (var span in app.Spans)
+        foreach (var span in app.Spans.ToArray())
         {
             text.AppendLine(span.DisplayName).AppendLine(span.StatusDescription);
             foreach (var tag in span.TagObjects) text.AppendLine($"{tag.Key}={tag.Value}");
             foreach (var e in span.Events)
                 foreach (var tag in e.Tags) text.AppendLine($"{e.Name} {tag.Key}={tag.Value}");
         }
-        foreach (var metric in app.Metrics)
+        foreach (var metric in app.Metrics.ToArray())
         {
             text.AppendLine(metric.Name);
             foreach (var point in Points(metric.Name))
                 foreach (var tag in point.Tags) text.AppendLine($"{tag.Key}={tag.Value}");
         }
-        foreach (var log in app.Logs)
+        foreach (var log in app.Logs.ToArray())
         {
             text.AppendLine(log.FormattedMessage).AppendLine(log.Body).AppendLine(log.Exception?.ToString());
             foreach (var attribute in log.Attributes ?? []) text.AppendLine($"{attribute.Key}={attribute.Value}");
