@@ -59,4 +59,11 @@ public sealed class AgentChatClient
         CancellationToken ct = default) =>
         new MessageFeed(_api, "api/agent", (cursor, token) => ListMessagesAsync(ticketId, cursor, null, token), ticketId, options ?? new())
             .RunAsync(after, onMessage, ct);
+
+    /// <summary>
+    /// Every push event of the agent's tenant as it comes, until the returned connection is disposed; it reconnects on
+    /// its own, but events missed meanwhile are not replayed (<see cref="WatchMessagesAsync"/> catches messages up).
+    /// </summary>
+    public Task<IAsyncDisposable> ListenAsync(Action<string, System.Text.Json.JsonElement> onEvent, CancellationToken ct = default) =>
+        PushEvents.ListenAsync(_api, "api/agent", onEvent, ct);
 }

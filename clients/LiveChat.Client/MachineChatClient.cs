@@ -84,6 +84,14 @@ public sealed class MachineChatClient
         new MessageFeed(_api, "api/machine", (cursor, token) => ListMessagesAsync(ticketId, cursor, null, token), ticketId, options ?? new())
             .RunAsync(since, onMessage, ct);
 
+    /// <summary>
+    /// Every push event of this machine (sessionStarted, sessionEnded, messageCreated, messagesRead, unreadChanged) as
+    /// it comes, until the returned connection is disposed; it reconnects on its own, but events missed meanwhile
+    /// are not replayed (<see cref="WatchMessagesAsync"/> catches messages up).
+    /// </summary>
+    public Task<IAsyncDisposable> ListenAsync(Action<string, System.Text.Json.JsonElement> onEvent, CancellationToken ct = default) =>
+        PushEvents.ListenAsync(_api, "api/machine", onEvent, ct);
+
     internal static string Query(string name, string? cursor, int? limit)
     {
         var parts = new List<string>();
