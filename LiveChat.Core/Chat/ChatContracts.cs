@@ -32,7 +32,7 @@ public sealed record AttachmentView(string Id, string Name, long Size, string Ty
 
 public sealed record MessageView(
     string Id, string Body, string AuthorName, string? AuthorAvatarUrl, bool IsFromMachine, long CreatedAt,
-    IReadOnlyList<AttachmentView> Attachments, string SessionId, string? ClientMessageId);
+    IReadOnlyList<AttachmentView> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt, long? ReadByAgentAt);
 
 public sealed record MessageList(IReadOnlyList<MessageView> Messages, bool HasSession, long UnreadCount, string? NextCursor);
 
@@ -48,7 +48,7 @@ public sealed record MarkReadRequest(IReadOnlyList<string>? MessageIds);
 public sealed record MarkReadResult(bool Ok, int Processed);
 
 public sealed record HistoryMessage(string Id, string Body, string AuthorName, string AuthorId, bool IsFromMachine, long CreatedAt,
-    IReadOnlyList<AttachmentView> Attachments);
+    IReadOnlyList<AttachmentView> Attachments, long? ReadByMachineAt, long? ReadByAgentAt);
 
 public sealed record HistorySession(
     string SessionId, string AgentName, string? AgentEmail, string? AgentAvatarUrl, string MachineName, string Status,

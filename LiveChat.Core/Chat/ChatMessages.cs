@@ -217,7 +217,7 @@ public sealed partial class ChatMessages(
         var marked = await MarkAsync(ticketId, ids, byMachine: true, ct);
         if (session is not null)
             await AnnounceReadAsync(session, byMachine: true, marked, ct);
-        return new MarkReadResult(true, marked.Count);
+        return new MarkReadResult(true, marked.Ids.Count);
     }
 
     public async Task<MarkReadResult> MarkReadByAgentAsync(AgentCaller agent, string ticketId, MarkReadRequest request,
@@ -230,7 +230,7 @@ public sealed partial class ChatMessages(
         var marked = await MarkAsync(ticketId, ids, byMachine: false, ct);
         if (session is not null)
             await AnnounceReadAsync(session, byMachine: false, marked, ct);
-        return new MarkReadResult(true, marked.Count);
+        return new MarkReadResult(true, marked.Ids.Count);
     }
 
     IReadOnlyList<string> ValidateIds(MarkReadRequest request)
@@ -247,8 +247,9 @@ public sealed partial class ChatMessages(
     /// Lowers the reader's unread counter by the messages this call marked (never below zero), so a message that
     /// arrived after the reader's list stays unread (the reference resets it to 0), and tells both sides.
     /// </summary>
-    async Task AnnounceReadAsync(SessionDocument session, bool byMachine, IReadOnlyList<string> marked, CancellationToken ct)
+    async Task AnnounceReadAsync(SessionDocument session, bool byMachine, MarkedMessages read, CancellationToken ct)
     {
+        var marked = read.Ids;
         var current = session;
         for (var attempt = 0; marked.Count > 0 && current is not null; attempt++)
         {
@@ -269,14 +270,17 @@ public sealed partial class ChatMessages(
             current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
         }
         current ??= session;
-        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked);
+        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked, read.At);
         await events.UnreadChangedAsync(current);
     }
 
-    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read; returns their ids.</summary>
-    async Task<IReadOnlyList<string>> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
+    sealed record MarkedMessages(IReadOnlyList<string> Ids, long At);
+
+    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read now; returns their ids.</summary>
+    async Task<MarkedMessages> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
     {
-        if (ids.Count == 0) return [];
+        var now = time.NowMs();
+        if (ids.Count == 0) return new MarkedMessages([], now);
         var query = new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @ticketId AND ARRAY_CONTAINS(@ids, c.id)")
             .WithParameter("@ticketId", ticketId).WithParameter("@ids", ids);
         var found = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct);
@@ -284,10 +288,9 @@ public sealed partial class ChatMessages(
             ? !m.FromMachine && m.ReadByMachineAt is null
             : m.FromMachine && m.ReadByAgentAt is null).ToList();
         var path = byMachine ? "/readByMachineAt" : "/readByAgentAt";
-        var now = time.NowMs();
         await Task.WhenAll(unread.Select(m =>
             store.Messages.PatchOrNullAsync<MessageDocument>(m.Id, ticketId, [PatchOperation.Set(path, now)], ct)));
-        return unread.Select(m => m.Id).ToList();
+        return new MarkedMessages(unread.Select(m => m.Id).ToList(), now);
     }
 
     /// <summary>
@@ -322,7 +325,7 @@ public sealed partial class ChatMessages(
             var own = new List<HistoryMessage>();
             foreach (var m in bySession[s.Id])
                 own.Add(new HistoryMessage(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorId, m.FromMachine, m.CreatedAt,
-                    await attachments.ToViewsAsync(m.Attachments, ct)));
+                    await attachments.ToViewsAsync(m.Attachments, ct), m.ReadByMachineAt, m.ReadByAgentAt));
             result.Add(new HistorySession(s.Id, s.AgentSnapshot.Name, s.AgentSnapshot.Email, s.AgentSnapshot.AvatarUrl,
                 string.IsNullOrEmpty(s.MachineHostname) ? "Cliente" : s.MachineHostname, s.Status, s.StartedAt, s.EndedAt,
                 s.EndReason, own.Count, own));

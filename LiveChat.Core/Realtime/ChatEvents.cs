@@ -31,10 +31,12 @@ public sealed class ChatEvents(RealtimePublisher publisher)
         sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, createdAt = m.CreatedAt, isFromMachine = m.FromMachine,
         authorName = m.AuthorSnapshot.Name, preview = m.Body.Length > PreviewLength ? m.Body[..PreviewLength] : m.Body,
         attachmentCount = m.Attachments.Count, cursor = MessageCursor.Of(m).ToString(),
+        readByMachineAt = m.ReadByMachineAt, readByAgentAt = m.ReadByAgentAt,
     });
 
-    public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds) =>
-        ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds });
+    /// <summary>readAt: the time stored on each message (readByMachineAt or readByAgentAt), so ticks survive a reload.</summary>
+    public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds, long readAt) =>
+        ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds, readAt });
 
     /// <summary>Each side hears its own counter.</summary>
     public Task UnreadChangedAsync(SessionDocument s) => Task.WhenAll(

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using LiveChat.Core.Machines;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Azure.Cosmos;
@@ -31,6 +32,29 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).EnsureSuccessStatusCode();
         await machine.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
         await agent.WaitForAsync("sessionEnded");
+    }
+
+    [Fact]
+    public async Task Read_receipts_carry_their_time_in_the_event_and_survive_a_reload()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
+        var sent = await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "leu?" })).OkJsonAsync(201);
+        var id = sent.GetProperty("messageId").GetString();
+        var created = await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == id);
+        Assert.Equal(JsonValueKind.Null, created.GetProperty("readByMachineAt").ValueKind);
+        Assert.Equal(sent.GetProperty("createdAt").GetInt64(), created.GetProperty("readByAgentAt").GetInt64());
+
+        (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { id } })).EnsureSuccessStatusCode();
+        var read = await agent.WaitForAsync("messagesRead");
+        var readAt = read.GetProperty("readAt").GetInt64();
+
+        var reloaded = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
+        Assert.Equal(readAt, reloaded.GetProperty("readByMachineAt").GetInt64());
+        var history = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/history")).OkJsonAsync())
+            .GetProperty("sessions")[0].GetProperty("messages")[0];
+        Assert.Equal(readAt, history.GetProperty("readByMachineAt").GetInt64());
     }
 
     [Fact]

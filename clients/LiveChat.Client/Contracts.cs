@@ -3,7 +3,8 @@ namespace LiveChat.Client;
 /// <summary>A message as the API lists it.</summary>
 public sealed record ChatMessage(
     string Id, string Body, string AuthorName, string? AuthorAvatarUrl, bool IsFromMachine, long CreatedAt,
-    IReadOnlyList<ChatAttachment> Attachments, string SessionId, string? ClientMessageId)
+    IReadOnlyList<ChatAttachment> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt = null,
+    long? ReadByAgentAt = null)
 {
     /// <summary>The position right after this message: give it as <c>since</c>/<c>after</c> to read on from here.</summary>
     public string Cursor => $"{CreatedAt}.{Id}";
@@ -50,7 +51,7 @@ public sealed record HistorySession(
 
 /// <summary>A message of a ticket's history.</summary>
 public sealed record HistoryMessage(string Id, string Body, string AuthorName, string AuthorId, bool IsFromMachine, long CreatedAt,
-    IReadOnlyList<ChatAttachment> Attachments);
+    IReadOnlyList<ChatAttachment> Attachments, long? ReadByMachineAt = null, long? ReadByAgentAt = null);
 
 /// <summary>Where and how to PUT an attachment.</summary>
 public sealed record UploadTicket(
