@@ -3,6 +3,7 @@ using Azure.Identity;
 using LiveChat.Core;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Identity;
+using LiveChat.Core.Limits;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
@@ -41,6 +42,7 @@ public static class LiveChatRegistration
         services.AddSingleton<Timeline>();
         services.AddSingleton<ChatSessions>();
         services.AddSingleton<ChatMessages>();
+        services.AddSingleton<TypingSignals>();
         services.AddSingleton<MessageAttachments>();
         services.AddSingleton<Uploads>();
         services.AddSingleton<OrphanUploads>();
@@ -49,6 +51,7 @@ public static class LiveChatRegistration
         services.AddSingleton<MachineRegistry>();
         services.AddSingleton<TicketLinks>();
         services.AddSingleton<Api>();
+        services.AddSingleton<CallerLimits>();
         // One long-lived client; pooled connections are recycled so DNS changes of the service are picked up.
         // Retries on 429/5xx/network errors, a circuit breaker so a failing SignalR stops costing writes any wait,
         // and a timeout per attempt so a stalled SignalR counts as failing.

@@ -3,6 +3,7 @@ using LiveChat.Core;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Limits;
 using LiveChat.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,11 @@ static class SettingsValidation
                 "Set Identity:Authority (the OpenID Connect authority, an absolute URL) or, for local runs, Identity:DevSigningKey (32+ characters).")
             .Validate(o => IsAbsoluteUrl(o.Authority) || !string.IsNullOrWhiteSpace(o.Issuer), "Identity:Issuer is required with Identity:DevSigningKey.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Audience), "Identity:Audience must not be empty.")
+            .ValidateOnStart();
+
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))
+            .Validate(o => new[] { o.Posts, o.Uploads, o.Typing, o.Negotiate }.All(b => b.Burst > 0 && b.PerMinute > 0),
+                "RateLimits (Posts, Uploads, Typing, Negotiate): Burst and PerMinute must be positive.")
             .ValidateOnStart();
 
         services.AddOptions<LiveChatOptions>().Bind(configuration.GetSection("LiveChat"))

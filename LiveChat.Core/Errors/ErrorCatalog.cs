@@ -50,6 +50,9 @@ public static class ErrorCatalog
     public static readonly LiveChatError MessageInProgress = new("message_in_progress", 409, "A request with this clientMessageId is still in progress, retry", "Esta mensagem ainda está sendo enviada. Tente novamente em instantes.", RetryAfterSeconds: 10);
     public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.");
 
+    // 429: too many calls from this caller
+    public static readonly LiveChatError RateLimited = new("rate_limited", 429, "Too many requests, retry later", "Muitas requisições. Tente novamente em instantes.");
+
     // 5xx: ours
     public static readonly LiveChatError StoreUnavailable = new("store_unavailable", 503, "Store unavailable, retry later", "Serviço temporariamente indisponível. Tente novamente.", RetryAfterSeconds: 5);
     public static readonly LiveChatError IdentityUnavailable = new("identity_unavailable", 503, "Identity provider unavailable, retry later", "O provedor de identidade está indisponível. Tente novamente.", RetryAfterSeconds: 5);

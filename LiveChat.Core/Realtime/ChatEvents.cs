@@ -13,6 +13,7 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     public const string MessageCreated = "messageCreated";
     public const string MessagesRead = "messagesRead";
     public const string UnreadChanged = "unreadChanged";
+    public const string Typing = "typing";
     const int PreviewLength = 200;
 
     public Task SessionStartedAsync(SessionDocument s) => ToBothAsync(s, SessionStarted, new
@@ -37,6 +38,15 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     /// <summary>readAt: the time stored on each message (readByMachineAt or readByAgentAt), so ticks survive a reload.</summary>
     public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds, long readAt) =>
         ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds, readAt });
+
+    /// <summary>Only the other side hears that someone is typing.</summary>
+    public Task TypingAsync(SessionDocument s, bool fromMachine, string name)
+    {
+        var payload = new { ticketId = s.TicketId, sessionId = s.Id, fromMachine, name };
+        return fromMachine
+            ? publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), Typing, payload, CancellationToken.None)
+            : publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), Typing, payload, CancellationToken.None);
+    }
 
     /// <summary>Each side hears its own counter.</summary>
     public Task UnreadChangedAsync(SessionDocument s) => Task.WhenAll(

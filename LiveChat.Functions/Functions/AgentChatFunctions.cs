@@ -1,3 +1,4 @@
+using LiveChat.Core.Limits;
 using LiveChat.Core.Chat;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -7,8 +8,19 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The agent panel's side of live chat (agent JWT).</summary>
-public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages)
+public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing)
 {
+    [Function("AgentTyping")]
+    [ApiOperation(Caller.Agent, typeof(TypingResult), "Tell the machine the agent is typing (pushed at most every 2 s)", Statuses = [202], Errors = ["rate_limited", "forbidden_role", "ticket_not_found", "session_not_active"])]
+    public Task<IActionResult> AgentTyping(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tickets/{ticketId}/chat/typing")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct =>
+        {
+            var agent = await api.AgentAsync(req, ct);
+            limits.Take(LimitedCall.Typing, agent.UserId);
+            return ApiResult.Accepted(await typing.FromAgentAsync(agent, ticketId, ct));
+        });
+
     [Function("StartSession")]
     [ApiOperation(Caller.Agent, typeof(StartSessionResult), "Start the ticket's live chat (or get its active session)", Statuses = [201, 200], Errors = ["forbidden_role", "ticket_not_found", "ticket_has_no_machine", "machine_not_found", "machine_offline", "machine_revoked", "concurrent_update"])]
     public Task<IActionResult> StartSession(
@@ -44,12 +56,13 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         api.Run(req, async ct => ApiResult.Ok(await sessions.ListForAgentAsync(await api.AgentAsync(req, ct), ct)));
 
     [Function("PostAgentMessage")]
-    [ApiOperation(Caller.Agent, typeof(PostMessageResult), "Post a message as the agent", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "forbidden_role", "ticket_not_found", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
+    [ApiOperation(Caller.Agent, typeof(PostMessageResult), "Post a message as the agent", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["rate_limited", "validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "forbidden_role", "ticket_not_found", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
     public Task<IActionResult> PostAgentMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
         {
             var agent = await api.AgentAsync(req, ct);
+            limits.Take(LimitedCall.Posts, agent.UserId);
             var posted = await messages.PostFromAgentAsync(agent, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
             return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
         });

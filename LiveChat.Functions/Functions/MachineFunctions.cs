@@ -1,4 +1,5 @@
 using LiveChat.Core.Chat;
+using LiveChat.Core.Limits;
 using LiveChat.Core.Machines;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -8,15 +9,28 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The desktop machine agent's side of live chat (machine token).</summary>
-public sealed class MachineFunctions(Api api, ChatSessions sessions, ChatMessages messages, MachineRegistry machines)
+public sealed class MachineFunctions(
+    Api api, ChatSessions sessions, ChatMessages messages, TypingSignals typing, MachineRegistry machines, CallerLimits limits)
 {
+    [Function("MachineTyping")]
+    [ApiOperation(Caller.Machine, typeof(TypingResult), "Tell the agent the person at the machine is typing (pushed at most every 2 s)", Statuses = [202], Errors = ["rate_limited", "session_not_active"])]
+    public Task<IActionResult> MachineTyping(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/typing")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct =>
+        {
+            var machine = await api.MachineAsync(req, ct);
+            limits.Take(LimitedCall.Typing, machine.MachineId);
+            return ApiResult.Accepted(await typing.FromMachineAsync(machine, ticketId, ct));
+        });
+
     [Function("PostMachineMessage")]
-    [ApiOperation(Caller.Machine, typeof(PostMessageResult), "Post a message as the machine", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
+    [ApiOperation(Caller.Machine, typeof(PostMessageResult), "Post a message as the machine", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["rate_limited", "validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
     public Task<IActionResult> PostMachineMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>
         {
             var machine = await api.MachineAsync(req, ct);
+            limits.Take(LimitedCall.Posts, machine.MachineId);
             var posted = await messages.PostFromMachineAsync(machine, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
             return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
         });

@@ -1,5 +1,6 @@
 using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
+using LiveChat.Core.Limits;
 using LiveChat.Core.Realtime;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -12,22 +13,28 @@ namespace LiveChat.Functions.Functions;
 /// SignalR negotiate: {url, accessToken} for SignalR Service. The stock clients accept it as a redirect, so their
 /// base URL is /api/machine or /api/agent (they POST {base}/negotiate).
 /// </summary>
-public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher)
+public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher, CallerLimits limits)
 {
     [Function("MachineNegotiate")]
-    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["realtime_disabled"])]
+    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["rate_limited", "realtime_disabled"])]
     public Task<IActionResult> MachineNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(publisher.NegotiateForMachine(await api.MachineAsync(req, ct))));
+        api.Run(req, async ct =>
+        {
+            var machine = await api.MachineAsync(req, ct);
+            limits.Take(LimitedCall.Negotiate, machine.MachineId);
+            return ApiResult.Ok(publisher.NegotiateForMachine(machine));
+        });
 
     [Function("AgentNegotiate")]
-    [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["forbidden_role", "realtime_unavailable", "realtime_disabled"])]
+    [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["rate_limited", "forbidden_role", "realtime_unavailable", "realtime_disabled"])]
     public Task<IActionResult> AgentNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/negotiate")] HttpRequest req) =>
         api.Run(req, async ct =>
         {
             var agent = await api.AgentAsync(req, ct);
             ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+            limits.Take(LimitedCall.Negotiate, agent.UserId);
             return ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct));
         });
 }

@@ -58,7 +58,7 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         }
         catch (LiveChatException e)
         {
-            if (e.Error.RetryAfterSeconds is { } seconds) req.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
+            if (e.RetryAfterSeconds is { } seconds) req.HttpContext.Response.Headers.RetryAfter = seconds.ToString();
             return ApiResult.Problem(e.Error, e.Detail, req.Path);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)

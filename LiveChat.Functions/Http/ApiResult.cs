@@ -23,6 +23,7 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
 
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
     public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
+    public static ApiResult Accepted(object body) => new(StatusCodes.Status202Accepted, body);
 
     /// <summary>RFC 9457 problem details with the stable code.</summary>
     public static ApiResult Problem(LiveChatError error, string detail, string instance) =>

@@ -110,7 +110,12 @@ public static class OpenApiContract
         foreach (var status in operation.Statuses)
             responses[status.ToString()] = new JsonObject
             {
-                ["description"] = status == 201 ? "Created" : operation.Statuses.Contains(201) ? "Already there (an idempotent retry)" : "OK",
+                ["description"] = status switch
+                {
+                    201 => "Created",
+                    202 => "Accepted",
+                    _ => operation.Statuses.Contains(201) ? "Already there (an idempotent retry)" : "OK",
+                },
                 ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas) } },
             };
         foreach (var group in ProblemCodes(operation).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))

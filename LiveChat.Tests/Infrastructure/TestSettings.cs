@@ -24,6 +24,9 @@ public static class TestSettings
         settings["SignalR:ConnectionString"] = stack.SignalRConnectionString;
         settings["LiveChat:MachineTokenCacheFor"] = "00:00:00";
         settings["LiveChat:AgentUserCacheFor"] = "00:00:00";
+        // Tests post hundreds of messages from one caller in a moment; RateLimitTests sets real limits.
+        foreach (var kind in new[] { "Posts", "Uploads", "Typing", "Negotiate" })
+            (settings[$"RateLimits:{kind}:Burst"], settings[$"RateLimits:{kind}:PerMinute"]) = ("100000", "100000");
         foreach (var (key, value) in overrides) settings[key] = value;
         return settings;
     }

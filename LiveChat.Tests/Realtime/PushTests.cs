@@ -204,3 +204,34 @@ public sealed class StalledPushTests(SignalRStalledApp stalled, LiveChatApp heal
         await (await chat.Agent.PostAsync("/api/agent/negotiate", null)).AssertProblemAsync(503, "realtime_unavailable");
     }
 }
+
+public sealed class TypingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+{
+    [Fact]
+    public async Task Typing_reaches_only_the_other_side_at_most_every_two_seconds()
+    {
+        var chat = await app.ChatAsync();
+        await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).AssertProblemAsync(409, "session_not_active");
+        var sessionId = await chat.StartSessionAsync();
+        await using var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
+        await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
+
+        var first = await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
+        Assert.True(first.GetProperty("pushed").GetBoolean());
+        var heard = await agent.WaitForAsync("typing");
+        Assert.Equal((chat.TicketId, sessionId, true), (heard.GetProperty("ticketId").GetString(), heard.GetProperty("sessionId").GetString(), heard.GetProperty("fromMachine").GetBoolean()));
+        var again = await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
+        Assert.False(again.GetProperty("pushed").GetBoolean());
+
+        await (await chat.Agent.PostAsync($"/api/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
+        Assert.False((await machine.WaitForAsync("typing")).GetProperty("fromMachine").GetBoolean());
+        await Task.Delay(300);
+        Assert.Single(agent.Received, e => e.Target == "typing");
+        Assert.Single(machine.Received, e => e.Target == "typing");
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.True((await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202)).GetProperty("pushed").GetBoolean());
+        var (_, collaborator) = await chat.Tenant.UserAsync("COLLABORATOR");
+        await (await collaborator.PostAsync($"/api/tickets/{chat.TicketId}/chat/typing", null)).AssertProblemAsync(403, "forbidden_role");
+    }
+}
