@@ -43,6 +43,7 @@ public static class LiveChatRegistration
         services.AddSingleton<ChatSessions>();
         services.AddSingleton<ChatMessages>();
         services.AddSingleton<TypingSignals>();
+        services.AddSingleton<Transcripts>();
         services.AddSingleton<MessageAttachments>();
         services.AddSingleton<Uploads>();
         services.AddSingleton<OrphanUploads>();

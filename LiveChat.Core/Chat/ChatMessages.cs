@@ -172,7 +172,7 @@ public sealed partial class ChatMessages(
         return new MessageList(await attachments.ToViewsAsync(messages, ct), session is not null, session?.UnreadByAgent ?? 0, next);
     }
 
-    sealed record PageRequest(MessageCursor? After, int Limit);
+    internal sealed record PageRequest(MessageCursor? After, int Limit);
 
     PageRequest ParsePage(string? cursor, string? limit)
     {
@@ -191,7 +191,7 @@ public sealed partial class ChatMessages(
     /// After a cursor: the oldest messages past it, forward. Without one: the newest, in chronological order.
     /// (createdAt, id) order never skips or repeats messages that share a millisecond.
     /// </summary>
-    async Task<(List<MessageDocument> Messages, string? NextCursor)> PageAsync(string ticketId, PageRequest page, CancellationToken ct)
+    internal async Task<(List<MessageDocument> Messages, string? NextCursor)> PageAsync(string ticketId, PageRequest page, CancellationToken ct)
     {
         QueryDefinition query;
         if (page.After is { } after)

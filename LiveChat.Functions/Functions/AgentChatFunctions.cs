@@ -8,8 +8,18 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The agent panel's side of live chat (agent JWT).</summary>
-public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing)
+public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing, Transcripts transcripts)
 {
+    [Function("ExportTicketTranscript")]
+    [ApiOperation(Caller.Agent, typeof(Stream), "Every session and message of the ticket, in order, as a file (json, txt or csv)", Query = ["format"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
+    public Task<IActionResult> ExportTicketTranscript(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/transcript")] HttpRequest req, string ticketId) =>
+        api.Run(req, async ct =>
+        {
+            var transcript = await transcripts.ExportAsync(await api.AgentAsync(req, ct), ticketId, req.Query["format"], ct);
+            return ApiResult.Download(transcript.ContentType, transcript.FileName, transcript.WriteAsync);
+        });
+
     [Function("AgentTyping")]
     [ApiOperation(Caller.Agent, typeof(TypingResult), "Tell the machine the agent is typing (pushed at most every 2 s)", Statuses = [202], Errors = ["rate_limited", "forbidden_role", "ticket_not_found", "session_not_active"])]
     public Task<IActionResult> AgentTyping(

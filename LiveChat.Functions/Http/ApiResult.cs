@@ -11,6 +11,19 @@ namespace LiveChat.Functions.Http;
 /// </summary>
 public sealed class ApiResult(int status, object? body, string contentType = "application/json") : IActionResult
 {
+    Func<HttpResponse, CancellationToken, Task>? _stream;
+
+    /// <summary>A file written straight to the response as it is produced (a transcript), offered for download.</summary>
+    public static ApiResult Download(string contentType, string fileName, Func<Stream, CancellationToken, Task> write) =>
+        new(StatusCodes.Status200OK, null, contentType)
+        {
+            _stream = (response, ct) =>
+            {
+                response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = fileName }.ToString();
+                return write(response.Body, ct);
+            },
+        };
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         // Portuguese texts and SAS URLs stay readable. Relaxed escaping is only unsafe when JSON is pasted into
@@ -34,6 +47,12 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
     {
         var response = context.HttpContext.Response;
         response.StatusCode = status;
+        if (_stream is not null)
+        {
+            response.ContentType = contentType;
+            await _stream(response, context.HttpContext.RequestAborted);
+            return;
+        }
         if (body is null) return;
         response.ContentType = contentType;
         await JsonSerializer.SerializeAsync(response.Body, body, body.GetType(), Json, context.HttpContext.RequestAborted);

@@ -116,7 +116,14 @@ public static class OpenApiContract
                     202 => "Accepted",
                     _ => operation.Statuses.Contains(201) ? "Already there (an idempotent retry)" : "OK",
                 },
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas) } },
+                ["content"] = operation.Response == typeof(Stream)
+                    ? new JsonObject // a file (a transcript): one of these, as the format asked for
+                    {
+                        ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
+                        ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } },
+                        ["text/csv"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } },
+                    }
+                    : new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas) } },
             };
         foreach (var group in ProblemCodes(operation).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))
             responses[group.Key.ToString()] = new JsonObject

@@ -34,6 +34,7 @@ public sealed class SettingsValidationTests
     [InlineData("LiveChat:RequestDeadline", "-00:00:01", "RequestDeadline")]
     [InlineData("Blob:AttachWithin", "00:05:00", "Blob:AttachWithin")]
     [InlineData("LiveChat:AgentUserCacheFor", "00:01:00", "LiveChat:AgentUserCacheFor")]
+    [InlineData("LiveChat:TimeZone", "Mars/Olympus_Mons", "LiveChat:TimeZone")]
     public async Task A_missing_or_malformed_setting_stops_the_start_with_a_message_naming_it(string key, string value, string named) =>
         Assert.Contains(named, await StartFailureAsync(key, value));
 }

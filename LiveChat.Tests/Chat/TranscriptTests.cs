@@ -1,0 +1,57 @@
+using System.Text.Json;
+using LiveChat.Core.Chat;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Tests.Chat;
+
+public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp>
+{
+    [Fact]
+    public async Task Five_thousand_messages_export_in_order_as_json_csv_and_text()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var start = new DateTimeOffset(2026, 11, 26, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await Parallel.ForEachAsync(Enumerable.Range(0, 5000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var message = new MessageDocument
+            {
+                Id = $"m{i:D5}", TicketId = chat.TicketId, TenantId = session.TenantId, SessionId = sessionId, AuthorId = "a",
+                AuthorSnapshot = new("Beto"), FromMachine = i % 2 == 1, CreatedAt = start + i / 2 * 1000,
+                Body = i == 0 ? "vírgula, \"aspas\"\ne quebra" : $"mensagem {i}",
+            };
+            await app.Store.Messages.CreateItemAsync(message, new PartitionKey(chat.TicketId), cancellationToken: ct);
+        });
+        var path = $"/api/tickets/{chat.TicketId}/chat/transcript";
+
+        var json = await chat.Agent.GetAsync(path + "?format=json");
+        Assert.Equal("ticket-1-chat.json", json.Content.Headers.ContentDisposition?.FileName);
+        var document = await json.JsonAsync();
+        var ids = document.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
+        Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"m{i:D5}"), ids);
+        Assert.Equal("2026-11-26T15:00:00.000Z", document.GetProperty("messages")[0].GetProperty("createdAt").GetString());
+        Assert.Equal(sessionId, document.GetProperty("sessions").EnumerateArray().Single().GetProperty("sessionId").GetString());
+
+        var csv = await chat.Agent.GetAsync(path + "?format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var text = await csv.Content.ReadAsStringAsync();
+        Assert.StartsWith("sessionId,messageId,createdAt,author,isFromMachine,body,attachments", text);
+        Assert.Contains($"{sessionId},m00000,2026-11-26T15:00:00.000Z,Beto,false,\"vírgula, \"\"aspas\"\"\ne quebra\",,", text);
+        Assert.Equal(5001 + 1 + 1, text.Split('\n').Length); // header and 5,000 lines (CRLF), one line break inside a body, the end
+        Assert.True(text.IndexOf(",m04999,", StringComparison.Ordinal) > text.IndexOf(",m04998,", StringComparison.Ordinal));
+
+        var txt = await (await chat.Agent.GetAsync(path + "?format=txt")).Content.ReadAsStringAsync();
+        Assert.StartsWith("Ticket #1 — Impressora não imprime", txt);
+        Assert.Contains("[26/11/2026 12:00:00] Beto: vírgula", txt); // America/Sao_Paulo, UTC-3
+        Assert.Contains("[26/11/2026 12:41:39] Beto: mensagem 4999", txt);
+
+        await (await chat.Agent.GetAsync(path + "?format=xml")).AssertProblemAsync(400, "validation_failed");
+        var (_, collaborator) = await chat.Tenant.UserAsync("COLLABORATOR");
+        await (await collaborator.GetAsync(path)).AssertProblemAsync(403, "forbidden_role");
+        var stranger = await app.TenantAsync();
+        var (_, outsider) = await stranger.UserAsync();
+        await (await outsider.GetAsync(path)).AssertProblemAsync(404, "ticket_not_found");
+    }
+}
