@@ -29,6 +29,8 @@ public sealed class LiveChatOptions
     /// holding the caller (the SDKs' own timeouts and retries are bounded below it).
     /// </summary>
     public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How long after posting its author may edit or delete a message (while its session is active).</summary>
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary>The time zone of transcripts' text format (IANA id).</summary>
     public string TimeZone { get; set; } = "America/Sao_Paulo";
     /// <summary>How many due sessions the sweep ends at once.</summary>

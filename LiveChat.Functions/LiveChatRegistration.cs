@@ -44,6 +44,7 @@ public static class LiveChatRegistration
         services.AddSingleton<ChatMessages>();
         services.AddSingleton<TypingSignals>();
         services.AddSingleton<Transcripts>();
+        services.AddSingleton<MessageChanges>();
         services.AddSingleton<MessageAttachments>();
         services.AddSingleton<Uploads>();
         services.AddSingleton<OrphanUploads>();

@@ -73,6 +73,7 @@ static class SettingsValidation
             .Validate(o => o.AgentUserCacheFor >= TimeSpan.Zero && o.AgentUserCacheFor <= TimeSpan.FromSeconds(30),
                 "LiveChat:AgentUserCacheFor must be between 0 and 30 seconds.")
             .Validate(o => o.SweepTimeBudget >= TimeSpan.Zero, "LiveChat:SweepTimeBudget must not be negative.")
+            .Validate(o => o.EditWindow > TimeSpan.Zero, "LiveChat:EditWindow must be positive.")
             .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _),
                 "LiveChat:TimeZone must be a known time zone id (e.g. America/Sao_Paulo).")
             .ValidateOnStart();

@@ -32,7 +32,14 @@ public sealed record AttachmentView(string Id, string Name, long Size, string Ty
 
 public sealed record MessageView(
     string Id, string Body, string AuthorName, string? AuthorAvatarUrl, bool IsFromMachine, long CreatedAt,
-    IReadOnlyList<AttachmentView> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt, long? ReadByAgentAt);
+    IReadOnlyList<AttachmentView> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt, long? ReadByAgentAt,
+    long? EditedAt, long? DeletedAt);
+
+public sealed record EditMessageRequest(string? Body);
+
+public sealed record MessageChange(string MessageId, long? EditedAt, long? DeletedAt);
+
+public sealed record MessageAudit(string MessageId, string Body, long? EditedAt, long? DeletedAt, IReadOnlyList<MessageEdit> Edits);
 
 public sealed record MessageList(IReadOnlyList<MessageView> Messages, bool HasSession, long UnreadCount, string? NextCursor);
 

@@ -6,6 +6,9 @@ namespace LiveChat.Core.Chat;
 /// <summary>An attachment as verified against the blob itself (name, real size and content type).</summary>
 public sealed record AttachmentRef(string Id, string Name, long Size, string Type);
 
+/// <summary>A body a message had before an edit replaced it at EditedAt.</summary>
+public sealed record MessageEdit(string Body, long EditedAt);
+
 /// <summary>messages container, partition /ticketId. Read in (createdAt, id) order.</summary>
 public sealed record MessageDocument
 {
@@ -22,6 +25,11 @@ public sealed record MessageDocument
     public string? ClientMessageId { get; init; }
     public long? ReadByMachineAt { get; init; }
     public long? ReadByAgentAt { get; init; }
+    public long? EditedAt { get; init; }
+    /// <summary>A deleted message stays as a tombstone (no body, no attachments), so cursors and counts stay consistent.</summary>
+    public long? DeletedAt { get; init; }
+    /// <summary>Earlier bodies, oldest first: the audit trail ADMIN and MANAGER can read.</summary>
+    public IReadOnlyList<MessageEdit> Edits { get; init; } = [];
     /// <summary>When a retry took over counting this message from a request that died (see ChatMessages).</summary>
     public long? CountClaimedAt { get; init; }
 

@@ -89,6 +89,8 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
             json.WriteString("body", m.Body);
             if (m.ReadByMachineAt is { } byMachine) json.WriteString("readByMachineAt", Iso(byMachine)); else json.WriteNull("readByMachineAt");
             if (m.ReadByAgentAt is { } byAgent) json.WriteString("readByAgentAt", Iso(byAgent)); else json.WriteNull("readByAgentAt");
+            if (m.EditedAt is { } edited) json.WriteString("editedAt", Iso(edited)); else json.WriteNull("editedAt");
+            if (m.DeletedAt is { } deleted) json.WriteString("deletedAt", Iso(deleted)); else json.WriteNull("deletedAt");
             json.WriteStartArray("attachments");
             foreach (var a in files)
             {
@@ -111,12 +113,13 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
     async Task WriteCsvAsync(string ticketId, Stream stream, CancellationToken ct)
     {
         await using var csv = new StreamWriter(stream, Utf8, 64 * 1024, leaveOpen: true) { NewLine = "\r\n" }; // RFC 4180
-        await csv.WriteLineAsync("sessionId,messageId,createdAt,author,isFromMachine,body,attachments,readByMachineAt,readByAgentAt");
+        await csv.WriteLineAsync("sessionId,messageId,createdAt,author,isFromMachine,body,attachments,readByMachineAt,readByAgentAt,editedAt,deletedAt");
         await foreach (var (m, files) in MessagesAsync(ticketId, ct))
             await csv.WriteLineAsync(string.Join(',', [
                 Field(m.SessionId), Field(m.Id), Iso(m.CreatedAt), Field(m.AuthorSnapshot.Name), m.FromMachine ? "true" : "false",
                 Field(m.Body), Field(string.Join(" | ", files.Select(a => $"{a.Name} {a.Url}"))),
-                m.ReadByMachineAt is { } byMachine ? Iso(byMachine) : "", m.ReadByAgentAt is { } byAgent ? Iso(byAgent) : ""]));
+                m.ReadByMachineAt is { } byMachine ? Iso(byMachine) : "", m.ReadByAgentAt is { } byAgent ? Iso(byAgent) : "",
+                m.EditedAt is { } edited ? Iso(edited) : "", m.DeletedAt is { } deleted ? Iso(deleted) : ""]));
         await csv.FlushAsync(ct);
     }
 
@@ -140,7 +143,8 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
                 await text.WriteLineAsync($"\n== {header} ==");
             }
             var attached = files.Count == 0 ? "" : $" [anexos: {string.Join(", ", files.Select(a => $"{a.Name} <{a.Url}>"))}]";
-            await text.WriteLineAsync($"[{Local(m.CreatedAt)}] {m.AuthorSnapshot.Name}: {m.Body}{attached}");
+            var mark = m.DeletedAt is not null ? " (mensagem apagada)" : m.EditedAt is not null ? " (editada)" : "";
+            await text.WriteLineAsync($"[{Local(m.CreatedAt)}] {m.AuthorSnapshot.Name}: {m.Body}{attached}{mark}");
         }
         await text.FlushAsync(ct);
     }

@@ -31,12 +31,15 @@ public static class ErrorCatalog
     public static readonly LiveChatError ForbiddenRoleEnd = new("forbidden_role", 403, "Role not allowed", "Apenas agentes de suporte podem encerrar sessões de chat");
     public static readonly LiveChatError ForbiddenRoleView = new("forbidden_role", 403, "Role not allowed", "Apenas agentes podem ver chats ao vivo.");
     public static readonly LiveChatError AdminOnly = new("forbidden_role", 403, "Only ADMIN may provision", "Apenas administradores podem fazer isso.");
+    public static readonly LiveChatError NotMessageAuthor = new("not_message_author", 403, "Only the author may change a message", "Apenas o autor pode alterar esta mensagem.");
+    public static readonly LiveChatError ForbiddenRoleAudit = new("forbidden_role", 403, "Role not allowed", "Apenas administradores e gerentes podem ver o histórico de edições.");
     public static readonly LiveChatError MachineNotLinked = new("machine_not_linked", 403, "Machine not linked to ticket", "Esta máquina não está vinculada a este ticket");
 
     // 404: unknown, or another tenant's
     public static readonly LiveChatError TicketNotFound = new("ticket_not_found", 404, "Ticket not found", "Ticket não encontrado");
     public static readonly LiveChatError SessionNotFound = new("session_not_found", 404, "Session not found", "Sessão não encontrada");
     public static readonly LiveChatError MachineNotFound = new("machine_not_found", 404, "Machine not found", "Máquina não encontrada");
+    public static readonly LiveChatError MessageNotFound = new("message_not_found", 404, "Message not found", "Mensagem não encontrada.");
     public static readonly LiveChatError UserNotFound = new("user_not_found", 404, "User not found", "Usuário não encontrado.");
 
     // 409: the state does not allow it
@@ -48,6 +51,8 @@ public static class ErrorCatalog
     public static readonly LiveChatError IdTaken = new("id_taken", 409, "Id already in use", "Este identificador já está em uso.");
     public static readonly LiveChatError IdempotencyKeyReused = new("idempotency_key_reused", 409, "clientMessageId reused with other content", "Este clientMessageId já foi usado para outra mensagem nesta sessão.");
     public static readonly LiveChatError MessageInProgress = new("message_in_progress", 409, "A request with this clientMessageId is still in progress, retry", "Esta mensagem ainda está sendo enviada. Tente novamente em instantes.", RetryAfterSeconds: 10);
+    public static readonly LiveChatError EditWindowPassed = new("edit_window_passed", 409, "Too late to change this message", "O prazo para alterar esta mensagem terminou.");
+    public static readonly LiveChatError MessageDeleted = new("message_deleted", 409, "Message deleted", "Esta mensagem foi apagada.");
     public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.");
 
     // 429: too many calls from this caller

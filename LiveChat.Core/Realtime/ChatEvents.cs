@@ -14,6 +14,8 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     public const string MessagesRead = "messagesRead";
     public const string UnreadChanged = "unreadChanged";
     public const string Typing = "typing";
+    public const string MessageUpdated = "messageUpdated";
+    public const string MessageDeleted = "messageDeleted";
     const int PreviewLength = 200;
 
     public Task SessionStartedAsync(SessionDocument s) => ToBothAsync(s, SessionStarted, new
@@ -38,6 +40,15 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     /// <summary>readAt: the time stored on each message (readByMachineAt or readByAgentAt), so ticks survive a reload.</summary>
     public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds, long readAt) =>
         ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds, readAt });
+
+    public Task MessageUpdatedAsync(SessionDocument s, MessageDocument m) => ToBothAsync(s, MessageUpdated, new
+    {
+        sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, editedAt = m.EditedAt,
+        preview = m.Body.Length > PreviewLength ? m.Body[..PreviewLength] : m.Body,
+    });
+
+    public Task MessageDeletedAsync(SessionDocument s, MessageDocument m) =>
+        ToBothAsync(s, MessageDeleted, new { sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, deletedAt = m.DeletedAt });
 
     /// <summary>Only the other side hears that someone is typing.</summary>
     public Task TypingAsync(SessionDocument s, bool fromMachine, string name)

@@ -55,7 +55,7 @@ public sealed class MessageAttachments(BlobStore blobs, TimeProvider time, IOpti
         var views = new List<MessageView>();
         foreach (var m in messages)
             views.Add(new MessageView(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorSnapshot.AvatarUrl, m.FromMachine, m.CreatedAt,
-                await ToViewsAsync(m.Attachments, ct), m.SessionId, m.ClientMessageId, m.ReadByMachineAt, m.ReadByAgentAt));
+                await ToViewsAsync(m.Attachments, ct), m.SessionId, m.ClientMessageId, m.ReadByMachineAt, m.ReadByAgentAt, m.EditedAt, m.DeletedAt));
         return views;
     }
 

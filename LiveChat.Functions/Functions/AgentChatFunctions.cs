@@ -8,8 +8,30 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The agent panel's side of live chat (agent JWT).</summary>
-public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing, Transcripts transcripts)
+public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing, Transcripts transcripts, MessageChanges changes)
 {
+    [Function("EditAgentMessage")]
+    [ApiOperation(Caller.Agent, typeof(MessageChange), "Edit one's own message (within 15 minutes, session active)", Request = typeof(EditMessageRequest), Errors = ["message_too_long", "message_empty", "forbidden_role", "not_message_author", "ticket_not_found", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
+    public Task<IActionResult> EditAgentMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
+        api.Run(req, async ct =>
+        {
+            var agent = await api.AgentAsync(req, ct);
+            return ApiResult.Ok(await changes.EditByAgentAsync(agent, ticketId, messageId, await Api.ReadAsync<EditMessageRequest>(req, ct), ct));
+        });
+
+    [Function("DeleteAgentMessage")]
+    [ApiOperation(Caller.Agent, typeof(MessageChange), "Delete one's own message, leaving a tombstone (within 15 minutes, session active)", Errors = ["forbidden_role", "not_message_author", "ticket_not_found", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
+    public Task<IActionResult> DeleteAgentMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
+        api.Run(req, async ct => ApiResult.Ok(await changes.DeleteByAgentAsync(await api.AgentAsync(req, ct), ticketId, messageId, ct)));
+
+    [Function("GetMessageEdits")]
+    [ApiOperation(Caller.Agent, typeof(MessageAudit), "A message's earlier bodies (ADMIN, MANAGER)", Errors = ["forbidden_role", "ticket_not_found", "message_not_found"])]
+    public Task<IActionResult> GetMessageEdits(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/messages/{messageId}/edits")] HttpRequest req, string ticketId, string messageId) =>
+        api.Run(req, async ct => ApiResult.Ok(await changes.AuditAsync(await api.AgentAsync(req, ct), ticketId, messageId, ct)));
+
     [Function("ExportTicketTranscript")]
     [ApiOperation(Caller.Agent, typeof(Stream), "Every session and message of the ticket, in order, as a file (json, txt or csv)", Query = ["format"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> ExportTicketTranscript(

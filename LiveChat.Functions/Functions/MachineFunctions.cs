@@ -10,8 +10,25 @@ namespace LiveChat.Functions.Functions;
 
 /// <summary>The desktop machine agent's side of live chat (machine token).</summary>
 public sealed class MachineFunctions(
-    Api api, ChatSessions sessions, ChatMessages messages, TypingSignals typing, MachineRegistry machines, CallerLimits limits)
+    Api api, ChatSessions sessions, ChatMessages messages, TypingSignals typing, MessageChanges changes, MachineRegistry machines,
+    CallerLimits limits)
 {
+    [Function("EditMachineMessage")]
+    [ApiOperation(Caller.Machine, typeof(MessageChange), "Edit one's own message (within 15 minutes, session active)", Request = typeof(EditMessageRequest), Errors = ["message_too_long", "message_empty", "not_message_author", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
+    public Task<IActionResult> EditMachineMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "machine/tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
+        api.Run(req, async ct =>
+        {
+            var machine = await api.MachineAsync(req, ct);
+            return ApiResult.Ok(await changes.EditByMachineAsync(machine, ticketId, messageId, await Api.ReadAsync<EditMessageRequest>(req, ct), ct));
+        });
+
+    [Function("DeleteMachineMessage")]
+    [ApiOperation(Caller.Machine, typeof(MessageChange), "Delete one's own message, leaving a tombstone (within 15 minutes, session active)", Errors = ["not_message_author", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
+    public Task<IActionResult> DeleteMachineMessage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "machine/tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
+        api.Run(req, async ct => ApiResult.Ok(await changes.DeleteByMachineAsync(await api.MachineAsync(req, ct), ticketId, messageId, ct)));
+
     [Function("MachineTyping")]
     [ApiOperation(Caller.Machine, typeof(TypingResult), "Tell the agent the person at the machine is typing (pushed at most every 2 s)", Statuses = [202], Errors = ["rate_limited", "session_not_active"])]
     public Task<IActionResult> MachineTyping(

@@ -37,8 +37,8 @@ public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp
         var csv = await chat.Agent.GetAsync(path + "?format=csv");
         Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
         var text = await csv.Content.ReadAsStringAsync();
-        Assert.StartsWith("sessionId,messageId,createdAt,author,isFromMachine,body,attachments", text);
-        Assert.Contains($"{sessionId},m00000,2026-11-26T15:00:00.000Z,Beto,false,\"vírgula, \"\"aspas\"\"\ne quebra\",,", text);
+        Assert.StartsWith("sessionId,messageId,createdAt,author,isFromMachine,body,attachments,readByMachineAt,readByAgentAt,editedAt,deletedAt", text);
+        Assert.Contains($"{sessionId},m00000,2026-11-26T15:00:00.000Z,Beto,false,\"vírgula, \"\"aspas\"\"\ne quebra\",,,,,\r\n", text);
         Assert.Equal(5001 + 1 + 1, text.Split('\n').Length); // header and 5,000 lines (CRLF), one line break inside a body, the end
         Assert.True(text.IndexOf(",m04999,", StringComparison.Ordinal) > text.IndexOf(",m04998,", StringComparison.Ordinal));
 

@@ -7,7 +7,7 @@ namespace LiveChat.Tests.Infrastructure;
 /// <summary>A stock .NET SignalR client connected through LiveChat's negotiate route, recording what it receives.</summary>
 public sealed class LiveClient : IAsyncDisposable
 {
-    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing"];
+    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing", "messageUpdated", "messageDeleted"];
     public HubConnection Connection { get; }
     public ConcurrentQueue<(string Target, JsonElement Payload)> Received { get; } = new();
 

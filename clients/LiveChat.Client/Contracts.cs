@@ -4,7 +4,7 @@ namespace LiveChat.Client;
 public sealed record ChatMessage(
     string Id, string Body, string AuthorName, string? AuthorAvatarUrl, bool IsFromMachine, long CreatedAt,
     IReadOnlyList<ChatAttachment> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt = null,
-    long? ReadByAgentAt = null)
+    long? ReadByAgentAt = null, long? EditedAt = null, long? DeletedAt = null)
 {
     /// <summary>The position right after this message: give it as <c>since</c>/<c>after</c> to read on from here.</summary>
     public string Cursor => $"{CreatedAt}.{Id}";

@@ -6,7 +6,7 @@ namespace LiveChat.Client;
 /// <summary>The raw push events of one caller (README "Realtime push"), for clients that want them as they come.</summary>
 static class PushEvents
 {
-    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing"];
+    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing", "messageUpdated", "messageDeleted"];
 
     public static async Task<IAsyncDisposable> ListenAsync(ApiConnection api, string hubPath, Action<string, JsonElement> onEvent, CancellationToken ct)
     {

@@ -1,0 +1,124 @@
+using LiveChat.Core.Errors;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Machines;
+using LiveChat.Core.Realtime;
+using LiveChat.Core.Storage;
+using LiveChat.Core.Uploads;
+using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Options;
+
+namespace LiveChat.Core.Chat;
+
+/// <summary>
+/// Editing and deleting one's own message, within LiveChat:EditWindow of posting and while its session is active.
+/// An edit keeps the earlier body in the message's audit trail; a delete leaves a tombstone (no body, no attachments,
+/// its blobs deleted) so cursors and counts stay consistent, and an unread message deleted stops counting as unread.
+/// Both are ETag-conditioned, so they race neither each other nor a mark-read.
+/// </summary>
+public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatEvents events, BlobStore blobs, TimeProvider time,
+    IOptions<LiveChatOptions> options)
+{
+    readonly LiveChatOptions _limits = options.Value;
+
+    public async Task<MessageChange> EditByMachineAsync(MachineCaller machine, string ticketId, string messageId, EditMessageRequest request,
+        CancellationToken ct)
+    {
+        var body = ValidBody(request);
+        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
+        return await EditAsync(session, messageId, m => m.FromMachine, body, ct);
+    }
+
+    public async Task<MessageChange> EditByAgentAsync(AgentCaller agent, string ticketId, string messageId, EditMessageRequest request,
+        CancellationToken ct)
+    {
+        var body = ValidBody(request);
+        var session = await AgentSessionAsync(agent, ticketId, ct);
+        return await EditAsync(session, messageId, m => !m.FromMachine && m.AuthorId == agent.UserId, body, ct);
+    }
+
+    public async Task<MessageChange> DeleteByMachineAsync(MachineCaller machine, string ticketId, string messageId, CancellationToken ct)
+    {
+        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
+        return await DeleteAsync(session, messageId, m => m.FromMachine, ct);
+    }
+
+    public async Task<MessageChange> DeleteByAgentAsync(AgentCaller agent, string ticketId, string messageId, CancellationToken ct)
+    {
+        var session = await AgentSessionAsync(agent, ticketId, ct);
+        return await DeleteAsync(session, messageId, m => !m.FromMachine && m.AuthorId == agent.UserId, ct);
+    }
+
+    /// <summary>A message's current state and its earlier bodies: ADMIN and MANAGER only.</summary>
+    public async Task<MessageAudit> AuditAsync(AgentCaller agent, string ticketId, string messageId, CancellationToken ct)
+    {
+        if (agent.Role is not (Roles.Admin or "MANAGER")) throw ErrorCatalog.ForbiddenRoleAudit.Raise();
+        await access.TicketForAgentAsync(agent, ticketId, ct);
+        var m = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, ticketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
+        return new MessageAudit(m.Id, m.Body, m.EditedAt, m.DeletedAt, m.Edits);
+    }
+
+    string ValidBody(EditMessageRequest request)
+    {
+        var body = (request.Body ?? "").Trim();
+        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise();
+        return body.Length > 0 ? body : throw ErrorCatalog.MessageEmpty.Raise();
+    }
+
+    async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
+        return (ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct))
+            ?? throw ErrorCatalog.SessionNotActive.Raise();
+    }
+
+    async Task<MessageDocument> ChangeableAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)
+    {
+        var m = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, session.TicketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
+        if (!isAuthor(m)) throw ErrorCatalog.NotMessageAuthor.Raise();
+        if (m.SessionId != session.Id) throw ErrorCatalog.SessionNotActive.Raise(); // its own session has ended
+        if (m.DeletedAt is not null) throw ErrorCatalog.MessageDeleted.Raise();
+        if (time.NowMs() - m.CreatedAt > (long)_limits.EditWindow.TotalMilliseconds) throw ErrorCatalog.EditWindowPassed.Raise();
+        return m;
+    }
+
+    async Task<MessageChange> EditAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, string body,
+        CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < _limits.MaxConcurrentUpdateAttempts; attempt++)
+        {
+            var m = await ChangeableAsync(session, messageId, isAuthor, ct);
+            var now = time.NowMs();
+            var edited = m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)], ETag = null };
+            if (!await store.Messages.TryReplaceIfUnchangedAsync(edited, m.Id, m.TicketId, m.ETag!, ct)) continue;
+            await events.MessageUpdatedAsync(session, edited);
+            return new MessageChange(m.Id, now, null);
+        }
+        throw ErrorCatalog.ConcurrentUpdate.Raise();
+    }
+
+    async Task<MessageChange> DeleteAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < _limits.MaxConcurrentUpdateAttempts; attempt++)
+        {
+            var m = await ChangeableAsync(session, messageId, isAuthor, ct);
+            var now = time.NowMs();
+            var unread = m.FromMachine ? m.ReadByAgentAt is null : m.ReadByMachineAt is null;
+            // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
+            var tombstone = m with
+            {
+                Body = "", Attachments = [], DeletedAt = now, ETag = null,
+                ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
+            };
+            if (!await store.Messages.TryReplaceIfUnchangedAsync(tombstone, m.Id, m.TicketId, m.ETag!, ct)) continue;
+            foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
+            var current = session;
+            if (unread)
+                current = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+                    [PatchOperation.Increment(m.FromMachine ? "/unreadByAgent" : "/unreadByMachine", -1)], ct) ?? session;
+            await Task.WhenAll(events.MessageDeletedAsync(current, tombstone), unread ? events.UnreadChangedAsync(current) : Task.CompletedTask);
+            return new MessageChange(m.Id, m.EditedAt, now);
+        }
+        throw ErrorCatalog.ConcurrentUpdate.Raise();
+    }
+}
