@@ -77,6 +77,22 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
     }
 
     [Fact]
+    public async Task Deleting_a_message_deletes_its_blobs()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var id = await UploadAsync(chat.Machine, "tela.png", "image/png", Png(64));
+        var posted = await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages",
+            new { body = "tela", attachments = new[] { new { storageId = id } } })).OkJsonAsync(201);
+        var url = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync())
+            .GetProperty("messages")[0].GetProperty("attachments")[0].GetProperty("url").GetString();
+        Assert.Equal(HttpStatusCode.OK, (await Storage.GetAsync(url)).StatusCode);
+
+        (await chat.Machine.DeleteAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages/{posted.GetProperty("messageId").GetString()}")).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NotFound, (await Storage.GetAsync(url)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_machine_uploads_attaches_and_the_agent_downloads_the_exact_bytes()
     {
         var chat = await app.ChatAsync();
