@@ -12,9 +12,10 @@ fi
 results="$(mktemp -d)"
 dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
-# A safety net for a test process that died before its exit handlers ran: nothing started from this checkout outlives the run.
+# A safety net for a test process that died before its exit handlers ran: nothing started from this checkout outlives the
+# run. SIGKILL: a worker whose host is gone ignores SIGTERM, and Azurite takes minutes to honour it.
 sleep 1
-pkill -f "$PWD/(LiveChat.Functions/bin|local/node_modules/azurite|local/cosmos/server.js)" 2>/dev/null || true
+pkill -KILL -f "$PWD/(LiveChat.Functions/bin|local/node_modules/azurite|local/cosmos/server.js)" 2>/dev/null || true
 
 summary=$(node -e '
   const fs = require("fs"), path = require("path");
