@@ -22,6 +22,13 @@ public sealed class ChatAccess(CosmosStore store)
         return ticket is not null && ticket.TenantId == agent.TenantId ? ticket : throw ErrorCatalog.TicketNotFound.Raise();
     }
 
+    /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on the ticket's machine, if any.</summary>
+    public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        var ticket = await TicketForAgentAsync(agent, ticketId, ct);
+        return ticket.MachineId is null ? null : await ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+    }
+
     /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
     public async Task<SessionDocument?> ActiveSessionAsync(string machineId, string ticketId, CancellationToken ct)
     {

@@ -31,9 +31,7 @@ public sealed partial class ChatMessages(
     {
         var input = ValidatePost(request);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
-        var session = ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
-        if (session is null) throw ErrorCatalog.SessionNotActive.Raise();
+        var session = await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
         var verified = await attachments.VerifyAsync(AttachmentOwner.Agent(agent), input.AttachmentIds, ct);
         return await PostAsync(session, fromMachine: false, agent.UserId, new PersonSnapshot(agent.Name, agent.Email, agent.AvatarUrl),
             input, verified, ct);
@@ -225,8 +223,7 @@ public sealed partial class ChatMessages(
     {
         var ids = ValidateIds(request);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
-        var session = ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+        var session = await access.AgentSessionAsync(agent, ticketId, ct);
         var marked = await MarkAsync(ticketId, ids, byMachine: false, ct);
         if (session is not null)
             await AnnounceReadAsync(session, byMachine: false, marked, ct);

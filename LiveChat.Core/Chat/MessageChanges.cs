@@ -67,9 +67,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatEve
     async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
-        return (ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct))
-            ?? throw ErrorCatalog.SessionNotActive.Raise();
+        return await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
     }
 
     async Task<MessageDocument> ChangeableAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)

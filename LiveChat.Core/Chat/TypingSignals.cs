@@ -31,11 +31,7 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
     public async Task<TypingResult> FromAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var session = await ActiveSessionAsync($"agent:{agent.TenantId}:{ticketId}", async () =>
-        {
-            var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
-            return ticket.MachineId is null ? null : await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
-        });
+        var session = await ActiveSessionAsync($"agent:{agent.TenantId}:{ticketId}", () => access.AgentSessionAsync(agent, ticketId, ct));
         return await SignalAsync(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
     }
 

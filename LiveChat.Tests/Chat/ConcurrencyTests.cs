@@ -112,7 +112,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
         var post = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
         // What a request that died right after storing its message leaves: the message, and no count.
-        var orphan = await StoredButUncountedAsync(chat, sessionId, "crash-1", "perdida?", DateTimeOffset.UtcNow.AddSeconds(-11));
+        var orphan = await StoredButUncountedAsync(chat, sessionId, "crash-1", "perdida?", TimeProvider.System.GetUtcNow().AddSeconds(-11));
 
         var retry = await (await chat.Machine.PostJsonAsync(post, new { body = "perdida?", clientMessageId = "crash-1" })).OkJsonAsync(200);
         Assert.Equal(orphan.Id, retry.GetProperty("messageId").GetString());
@@ -131,7 +131,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
     {
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
-        await StoredButUncountedAsync(chat, sessionId, "slow-1", "em andamento", DateTimeOffset.UtcNow);
+        await StoredButUncountedAsync(chat, sessionId, "slow-1", "em andamento", TimeProvider.System.GetUtcNow());
 
         var response = await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "em andamento", clientMessageId = "slow-1" });
         await response.AssertProblemAsync(409, "message_in_progress");

@@ -45,7 +45,7 @@ sealed class MessageFeed(ApiConnection api, string hubPath, Func<string?, Cancel
         var nextConnect = DateTimeOffset.MinValue;
         while (!ct.IsCancellationRequested)
         {
-            if (push.State == HubConnectionState.Disconnected && DateTimeOffset.UtcNow >= nextConnect)
+            if (push.State == HubConnectionState.Disconnected && options.Time.GetUtcNow() >= nextConnect)
             {
                 try
                 {
@@ -53,7 +53,7 @@ sealed class MessageFeed(ApiConnection api, string hubPath, Func<string?, Cancel
                 }
                 catch (Exception) when (!ct.IsCancellationRequested)
                 {
-                    nextConnect = DateTimeOffset.UtcNow + options.ReconnectEvery; // meanwhile: polling
+                    nextConnect = options.Time.GetUtcNow() + options.ReconnectEvery; // meanwhile: polling
                 }
             }
 
@@ -107,4 +107,7 @@ public sealed record FeedOptions
 
     /// <summary>How often a push connection that could not start is tried again.</summary>
     public TimeSpan ReconnectEvery { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The clock the feed schedules by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }

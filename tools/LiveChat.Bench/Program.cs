@@ -148,7 +148,7 @@ async Task GrowthAsync()
         var message = new MessageDocument
         {
             Id = Guid.NewGuid().ToString("N"), TicketId = ticketId, TenantId = scenario.TenantId, SessionId = "bench", AuthorId = "bench",
-            AuthorSnapshot = new PersonSnapshot("Bench"), Body = $"message {i}", CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            AuthorSnapshot = new PersonSnapshot("Bench"), Body = $"message {i}", CreatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         await store.Messages.CreateItemAsync(message, new PartitionKey(ticketId), cancellationToken: ct);
     });
@@ -161,7 +161,7 @@ async Task GrowthAsync()
 async Task SweepAsync()
 {
     if (options.SweepSessions <= 0) return;
-    var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    var now = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
     const int perMachine = 20;
     await Parallel.ForEachAsync(Enumerable.Range(0, (options.SweepSessions + perMachine - 1) / perMachine), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (m, ct) =>
     {
@@ -233,7 +233,7 @@ sealed record Scenario(string Run, string TenantId, string MachineId, string Mac
         await machines.HeartbeatAsync(new MachineCaller(machine.MachineId, tenant), ct);
         var ticket = await services.GetRequiredService<TicketLinks>().CreateAsync(adminCaller,
             new CreateTicketRequest(null, 1, "Bench", $"{tenant}-client", null, machine.MachineId), ct);
-        var agentToken = DevTokens.Mint(identity, $"{tenant}-agent", DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        var agentToken = DevTokens.Mint(identity, $"{tenant}-agent", TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(2));
 
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
