@@ -247,28 +247,34 @@ public sealed partial class ChatMessages(
     async Task AnnounceReadAsync(SessionDocument session, bool byMachine, MarkedMessages read, CancellationToken ct)
     {
         var marked = read.Ids;
+        var current = await LowerUnreadAsync(session, byMachine, marked.Count, ct);
+        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked, read.At);
+        await events.UnreadChangedAsync(current);
+    }
+
+    /// <summary>
+    /// Lowers one reader's unread counter by <paramref name="count"/>, never below zero, with an ETag-conditioned
+    /// replace (a patch increment could not clamp); returns the session as written.
+    /// </summary>
+    internal async Task<SessionDocument> LowerUnreadAsync(SessionDocument session, bool byMachine, int count, CancellationToken ct)
+    {
         var current = session;
-        for (var attempt = 0; marked.Count > 0 && current is not null; attempt++)
+        for (var attempt = 0; count > 0 && current is not null; attempt++)
         {
             var lowered = current with
             {
-                UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - marked.Count) : current.UnreadByMachine,
-                UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - marked.Count),
+                UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - count) : current.UnreadByMachine,
+                UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - count),
                 CountedMessages = current.CountedMessages.Except(current.CountedMessagesToDrop()).ToDictionary(),
                 CountedDroppedUpTo = current.CountedMessagesToDrop().Select(e => e.Value).Append(current.CountedDroppedUpTo).Max(),
                 ETag = null,
             };
             if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))
-            {
-                current = lowered;
-                break;
-            }
+                return lowered;
             if (attempt == _limits.MaxConcurrentUpdateAttempts) throw ErrorCatalog.ConcurrentUpdate.Raise();
             current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
         }
-        current ??= session;
-        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked, read.At);
-        await events.UnreadChangedAsync(current);
+        return current ?? session;
     }
 
     sealed record MarkedMessages(IReadOnlyList<string> Ids, long At);

@@ -4,7 +4,6 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
-using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Chat;
@@ -15,8 +14,8 @@ namespace LiveChat.Core.Chat;
 /// its blobs deleted) so cursors and counts stay consistent, and an unread message deleted stops counting as unread.
 /// Both are ETag-conditioned, so they race neither each other nor a mark-read.
 /// </summary>
-public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatEvents events, BlobStore blobs, TimeProvider time,
-    IOptions<LiveChatOptions> options)
+public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatMessages messages, ChatEvents events, BlobStore blobs,
+    TimeProvider time, IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -110,10 +109,8 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatEve
             };
             if (!await store.Messages.TryReplaceIfUnchangedAsync(tombstone, m.Id, m.TicketId, m.ETag!, ct)) continue;
             foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
-            var current = session;
-            if (unread)
-                current = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
-                    [PatchOperation.Increment(m.FromMachine ? "/unreadByAgent" : "/unreadByMachine", -1)], ct) ?? session;
+            // The reader is the other side: the machine reads the agent's messages and the other way round.
+            var current = unread ? await messages.LowerUnreadAsync(session, byMachine: !m.FromMachine, 1, ct) : session;
             await Task.WhenAll(events.MessageDeletedAsync(current, tombstone), unread ? events.UnreadChangedAsync(current) : Task.CompletedTask);
             return new MessageChange(m.Id, m.EditedAt, now);
         }
