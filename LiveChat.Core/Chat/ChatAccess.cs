@@ -29,6 +29,19 @@ public sealed class ChatAccess(CosmosStore store)
         return ticket.MachineId is null ? null : await ActiveSessionAsync(ticket.MachineId, ticketId, ct);
     }
 
+    /// <summary>
+    /// One query: the ACTIVE session of the agent's tenant on the ticket, found by its unique active key. Only when
+    /// there is none is the ticket read, to tell "none" (null) from "not yours" (404).
+    /// </summary>
+    public async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey AND c.tenantId = @tenantId")
+            .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId)).WithParameter("@tenantId", agent.TenantId);
+        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault();
+        if (session is null) await TicketForAgentAsync(agent, ticketId, ct);
+        return session;
+    }
+
     /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
     public async Task<SessionDocument?> ActiveSessionAsync(string machineId, string ticketId, CancellationToken ct)
     {

@@ -161,11 +161,7 @@ public sealed partial class ChatMessages(
     {
         var page = ParsePage(after, limit);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        // The active session proves the tenant; only without one is the ticket read to tell "none" from "not yours".
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey AND c.tenantId = @tenantId")
-            .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId)).WithParameter("@tenantId", agent.TenantId);
-        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault();
-        if (session is null) await access.TicketForAgentAsync(agent, ticketId, ct);
+        var session = await access.AgentActiveSessionAsync(agent, ticketId, ct);
         var (messages, next) = await PageAsync(ticketId, page, ct);
         return new MessageList(await attachments.ToViewsAsync(messages, ct), session is not null, session?.UnreadByAgent ?? 0, next);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
@@ -10,49 +9,56 @@ public sealed record TypingResult(bool Pushed);
 
 /// <summary>
 /// "Typing…" signals: pushed to the other side of an active session, never stored, at most one per sender per
-/// <see cref="PushEvery"/> (more calls answer and push nothing). Active sessions are looked up once per
-/// <see cref="SessionCacheFor"/> per instance, so a typing burst costs no store round trip after its first call.
+/// <see cref="PushEvery"/> (more calls answer and push nothing). Per instance, an active session is looked up once per
+/// <see cref="SessionCacheFor"/> (one single-partition query) and a ticket's tenant and machine once per
+/// <see cref="TicketCacheFor"/>, so a typing call costs at most one store round trip once the ticket is known, and
+/// none within a burst. A ticket relinked to another machine is read again when its old machine has no active session.
 /// </summary>
 public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProvider time)
 {
     public static readonly TimeSpan PushEvery = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan SessionCacheFor = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan TicketCacheFor = TimeSpan.FromMinutes(10);
 
-    readonly ConcurrentDictionary<string, (SessionDocument Session, long At)> _sessions = new();
-    readonly Dictionary<(string Session, string Sender), long> _lastPush = [];
+    readonly ExpiringCache<string, SessionDocument> _sessions = new(time, SessionCacheFor);
+    readonly ExpiringCache<(string Tenant, string Ticket), string?> _ticketMachines = new(time, TicketCacheFor);
+    readonly ExpiringCache<(string Session, string Sender), bool> _recentPushes = new(time, PushEvery);
 
     public async Task<TypingResult> FromMachineAsync(MachineCaller machine, string ticketId, CancellationToken ct)
     {
-        var session = await ActiveSessionAsync($"machine:{machine.MachineId}:{ticketId}",
-            () => access.MachineSessionAsync(machine, ticketId, ct));
+        var session = await _sessions.GetOrAddAsync($"machine:{machine.MachineId}:{ticketId}",
+            async () => await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise());
         return await SignalAsync(session, fromMachine: true, $"machine:{machine.MachineId}", session.ClientSnapshot.Name);
     }
 
     public async Task<TypingResult> FromAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-        var session = await ActiveSessionAsync($"agent:{agent.TenantId}:{ticketId}", () => access.AgentSessionAsync(agent, ticketId, ct));
+        var session = await _sessions.GetOrAddAsync($"agent:{agent.TenantId}:{ticketId}", () => AgentSessionAsync(agent, ticketId, ct));
         return await SignalAsync(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
     }
 
-    async Task<SessionDocument> ActiveSessionAsync(string key, Func<Task<SessionDocument?>> lookup)
+    async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        var now = time.NowMs();
-        if (_sessions.TryGetValue(key, out var cached) && now - cached.At < SessionCacheFor.TotalMilliseconds) return cached.Session;
-        var session = await lookup() ?? throw ErrorCatalog.SessionNotActive.Raise();
-        _sessions[key] = (session, now);
-        return session;
+        var key = (agent.TenantId, ticketId);
+        var wasCached = _ticketMachines.TryGet(key, out var machineId);
+        if (!wasCached) machineId = await TicketMachineAsync(agent, ticketId, ct);
+        var session = machineId is null ? null : await access.ActiveSessionAsync(machineId, ticketId, ct);
+        if (session is null && wasCached && await TicketMachineAsync(agent, ticketId, ct) is { } relinked && relinked != machineId)
+            session = await access.ActiveSessionAsync(relinked, ticketId, ct);
+        return session ?? throw ErrorCatalog.SessionNotActive.Raise();
+    }
+
+    async Task<string?> TicketMachineAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    {
+        var machineId = (await access.TicketForAgentAsync(agent, ticketId, ct)).MachineId;
+        _ticketMachines.Set((agent.TenantId, ticketId), machineId);
+        return machineId;
     }
 
     async Task<TypingResult> SignalAsync(SessionDocument session, bool fromMachine, string sender, string name)
     {
-        var now = time.NowMs();
-        lock (_lastPush)
-        {
-            if (_lastPush.TryGetValue((session.Id, sender), out var last) && now - last < PushEvery.TotalMilliseconds)
-                return new TypingResult(Pushed: false);
-            _lastPush[(session.Id, sender)] = now;
-        }
+        if (!_recentPushes.TryAdd((session.Id, sender), true)) return new TypingResult(Pushed: false);
         await events.TypingAsync(session, fromMachine, name);
         return new TypingResult(Pushed: true);
     }

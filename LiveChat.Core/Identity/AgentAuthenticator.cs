@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Storage;
 using Microsoft.Extensions.Logging;
@@ -17,9 +16,7 @@ namespace LiveChat.Core.Identity;
 /// </summary>
 public sealed class AgentAuthenticator
 {
-    readonly ConcurrentDictionary<string, (UserDocument User, long CachedAt)> _users = new();
-    readonly TimeSpan _cacheFor;
-    readonly TimeProvider _time;
+    readonly ExpiringCache<string, UserDocument> _users;
     readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     readonly TokenValidationParameters _parameters;
     readonly CosmosStore _store;
@@ -31,8 +28,7 @@ public sealed class AgentAuthenticator
     {
         _store = store;
         _log = log;
-        _time = time;
-        _cacheFor = limits.Value.AgentUserCacheFor;
+        _users = new(time, limits.Value.AgentUserCacheFor);
         var o = options.Value;
         _parameters = new TokenValidationParameters
         {
@@ -84,15 +80,14 @@ public sealed class AgentAuthenticator
 
     async Task<UserDocument?> UserAsync(string id, CancellationToken ct)
     {
-        var now = _time.NowMs();
-        if (_users.TryGetValue(id, out var cached) && now - cached.CachedAt < _cacheFor.TotalMilliseconds) return cached.User;
+        if (_users.TryGet(id, out var cached)) return cached;
         var user = await _store.Users.ReadOrNullAsync<UserDocument>(id, id, ct);
-        if (user is not null && _cacheFor > TimeSpan.Zero) _users[id] = (user, now);
+        if (user is not null) _users.Set(id, user);
         return user;
     }
 
     /// <summary>Drop a user from this instance's cache after it was changed here.</summary>
-    public void Forget(string userId) => _users.TryRemove(userId, out _);
+    public void Forget(string userId) => _users.Remove(userId);
 
     /// <summary>
     /// The authority's keys must be at hand before a token can be judged: when they cannot be fetched (and none are

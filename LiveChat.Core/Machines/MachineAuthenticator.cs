@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
@@ -13,32 +12,26 @@ namespace LiveChat.Core.Machines;
 /// </summary>
 public sealed class MachineAuthenticator(CosmosStore store, TimeProvider time, IOptions<LiveChatOptions> options)
 {
-    readonly ConcurrentDictionary<string, (MachineTokenDocument Token, long CachedAt)> _cache = new();
-    readonly TimeSpan _cacheFor = options.Value.MachineTokenCacheFor > TimeSpan.FromSeconds(30)
-        ? TimeSpan.FromSeconds(30) : options.Value.MachineTokenCacheFor;
+    readonly ExpiringCache<string, MachineTokenDocument> _cache = new(time,
+        options.Value.MachineTokenCacheFor > TimeSpan.FromSeconds(30) ? TimeSpan.FromSeconds(30) : options.Value.MachineTokenCacheFor);
 
     public async Task<MachineCaller> AuthenticateAsync(string? authorization, CancellationToken ct)
     {
         var token = BearerToken.From(authorization) ?? throw ErrorCatalog.MachineTokenMissing.Raise();
         if (token.Length > 512) throw ErrorCatalog.MachineTokenInvalid.Raise();
         var hash = MachineTokens.Hash(token);
-        var now = time.NowMs();
-
-        MachineTokenDocument? record;
-        if (_cache.TryGetValue(hash, out var cached) && now - cached.CachedAt < _cacheFor.TotalMilliseconds)
-            record = cached.Token;
-        else
+        if (!_cache.TryGet(hash, out var record))
         {
-            record = await store.MachineTokens.ReadOrNullAsync<MachineTokenDocument>(hash, hash, ct);
-            if (record is null) throw ErrorCatalog.MachineTokenInvalid.Raise();
-            if (_cacheFor > TimeSpan.Zero) _cache[hash] = (record, now);
+            record = await store.MachineTokens.ReadOrNullAsync<MachineTokenDocument>(hash, hash, ct)
+                ?? throw ErrorCatalog.MachineTokenInvalid.Raise();
+            _cache.Set(hash, record);
         }
 
         if (record.Revoked) throw ErrorCatalog.MachineTokenRevoked.Raise();
-        if (record.ExpiresAt < now) throw ErrorCatalog.MachineTokenExpired.Raise();
+        if (record.ExpiresAt < time.NowMs()) throw ErrorCatalog.MachineTokenExpired.Raise();
         return new MachineCaller(record.MachineId, record.TenantId);
     }
 
     /// <summary>Drop a token from this instance's cache after it was revoked here.</summary>
-    public void Forget(string tokenHash) => _cache.TryRemove(tokenHash, out _);
+    public void Forget(string tokenHash) => _cache.Remove(tokenHash);
 }

@@ -55,3 +55,68 @@ public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp
         await (await outsider.GetAsync(path)).AssertProblemAsync(404, "ticket_not_found");
     }
 }
+
+/// <summary>The export is written while it is read: a page of messages at a time, never the whole chat in memory.</summary>
+public sealed class TranscriptStreamingTests(CoreApp app) : IClassFixture<CoreApp>
+{
+    [Theory]
+    [InlineData("json")]
+    [InlineData("csv")]
+    [InlineData("txt")]
+    public async Task Five_thousand_messages_reach_the_stream_between_page_reads(string format)
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        var body = new string('x', 200);
+        await Parallel.ForEachAsync(Enumerable.Range(0, 5000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+            await app.Store.Messages.CreateItemAsync(new MessageDocument
+            {
+                Id = $"m{i:D5}", TicketId = chat.TicketId, TenantId = chat.Admin.TenantId, SessionId = sessionId, AuthorId = "a",
+                AuthorSnapshot = new("Beto"), CreatedAt = 1_790_000_000_000 + i, Body = body,
+            }, new PartitionKey(chat.TicketId), cancellationToken: ct));
+
+        var transcript = await app.Get<Transcripts>().ExportAsync(chat.Agent, chat.TicketId, format, default);
+        var before = app.RoundTrips;
+        var output = new WatchedStream(() => app.RoundTrips - before);
+        await transcript.WriteAsync(output, default);
+
+        // 5,000 messages are 10 pages of 500: the output must have been written after each of them was read, so at
+        // most one page (and a 64 KB writer buffer) is held at a time.
+        var pagesRead = app.RoundTrips - before;
+        Assert.InRange(pagesRead, 10, 12);
+        Assert.True(output.RoundTripsAtWrites.Distinct().Count() >= 10, $"writes after round trips {string.Join(',', output.RoundTripsAtWrites.Distinct())}");
+        Assert.InRange(output.Length, 5000 * body.Length, 5000 * (body.Length + 300));
+        Assert.InRange(output.LargestWrite, 1, 2 * 1024 * 1024);
+    }
+
+    sealed class WatchedStream(Func<long> roundTrips) : MemoryStream
+    {
+        public List<long> RoundTripsAtWrites { get; } = [];
+        public int LargestWrite { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Record(count, () => base.Write(buffer, offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            RoundTripsAtWrites.Add(roundTrips());
+            LargestWrite = Math.Max(LargestWrite, buffer.Length);
+            base.Write(buffer);
+        }
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct)
+        {
+            Record(count, () => base.Write(buffer, offset, count));
+            return Task.CompletedTask;
+        }
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        void Record(int count, Action write)
+        {
+            RoundTripsAtWrites.Add(roundTrips());
+            LargestWrite = Math.Max(LargestWrite, count);
+            write();
+        }
+    }
+}

@@ -85,4 +85,29 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         Assert.Equal(1, await AsMachineAsync(chat.MachineToken, m => Sessions.UpdatesForMachineAsync(m, default)));
         Assert.Equal(1, await AsMachineAsync(chat.MachineToken, m => Sessions.ListForMachineAsync(m, default)));
     }
+
+    [Fact]
+    public async Task A_typing_call_costs_at_most_one_round_trip_once_its_ticket_is_known_and_none_within_a_burst()
+    {
+        var chat = await WarmChatAsync();
+        await AsAgentAsync(chat, _ => Task.CompletedTask);
+        await chat.StartSessionAsync();
+        var typing = app.Get<TypingSignals>();
+
+        Assert.Equal(1, await AsMachineAsync(chat.MachineToken, m => typing.FromMachineAsync(m, chat.TicketId, default)));
+        Assert.Equal(0, await AsMachineAsync(chat.MachineToken, m => typing.FromMachineAsync(m, chat.TicketId, default)));
+        Assert.Equal(2, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default))); // ticket, then session
+        Assert.Equal(0, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default)));
+        app.Time.Advance(TypingSignals.SessionCacheFor);
+        Assert.Equal(1, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default))); // the session only
+
+        // Relinked to another machine (which ends the session) and started there: the stale machine is noticed.
+        var other = await app.Get<MachineRegistry>().RegisterAsync(chat.Admin, new RegisterMachineRequest("PC-other", null, null, null, null), default);
+        await app.Get<MachineRegistry>().HeartbeatAsync(new MachineCaller(other.MachineId, chat.Admin.TenantId), default);
+        await app.Get<Core.Tickets.TicketLinks>().LinkMachineAsync(chat.Admin, chat.TicketId, other.MachineId, default);
+        await chat.StartSessionAsync();
+        app.Time.Advance(TypingSignals.SessionCacheFor);
+        var result = await typing.FromAgentAsync(chat.Agent, chat.TicketId, default);
+        Assert.True(result.Pushed);
+    }
 }
