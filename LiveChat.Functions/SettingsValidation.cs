@@ -53,6 +53,7 @@ static class SettingsValidation
                 "Set Identity:Authority (the OpenID Connect authority, an absolute URL) or, for local runs, Identity:DevSigningKey (32+ characters).")
             .Validate(o => IsAbsoluteUrl(o.Authority) || !string.IsNullOrWhiteSpace(o.Issuer), "Identity:Issuer is required with Identity:DevSigningKey.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.Audience), "Identity:Audience must not be empty.")
+            .Validate(o => o.BootstrapAdminsByUser() is not null, "Identity:BootstrapAdmins must be comma-separated tenantId:userId pairs.")
             .ValidateOnStart();
 
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection("RateLimits"))

@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using LiveChat.Core.Telemetry;
 using Microsoft.Azure.Functions.Worker;
@@ -31,9 +33,27 @@ public static class TelemetryRegistration
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(LiveChatTelemetry.Name))
             .WithLogging();
-        if (!string.IsNullOrWhiteSpace(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"])) telemetry.UseAzureMonitorExporter();
+        if (!string.IsNullOrWhiteSpace(configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+        {
+            var identity = AzureMonitorIdentity(configuration["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
+            telemetry.UseAzureMonitorExporter(o => o.Credential = identity);
+        }
         if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
         return services;
+    }
+
+    /// <summary>
+    /// Application Insights with local auth off takes only Entra tokens: "Authorization=AAD" is the app's system-assigned
+    /// identity, "Authorization=AAD;ClientId=…" a user-assigned one (the Functions host reads the same setting).
+    /// </summary>
+    public static TokenCredential? AzureMonitorIdentity(string? authenticationString)
+    {
+        var parts = (authenticationString ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        if (!parts.TryGetValue("Authorization", out var kind) || !kind.Equals("AAD", StringComparison.OrdinalIgnoreCase)) return null;
+        return new ManagedIdentityCredential(parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
+            ? ManagedIdentityId.FromUserAssignedClientId(clientId) : ManagedIdentityId.SystemAssigned);
     }
 }
 

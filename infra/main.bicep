@@ -1,128 +1,80 @@
-// LiveChat on Azure: Function App (Flex Consumption, dotnet-isolated 10), Cosmos DB (serverless), Storage,
-// SignalR Service (Serverless), Log Analytics + Application Insights. Deploy with `azd up` (see README).
-targetScope = 'resourceGroup'
+// LiveChat on Azure, deployed with `azd up` (see README "Deploy to Azure"): creates rg-{environmentName} and
+// everything in it (resources.bicep). Values without a default are asked for by azd unless set with `azd env set`.
+targetScope = 'subscription'
 
 @minLength(1)
 @maxLength(20)
-@description('Name of the environment (azd sets it); prefixes every resource name.')
+@description('Name of the environment (azd sets it); names the resource group and prefixes every resource.')
 param environmentName string
 
+@minLength(1)
 @description('Azure region for every resource.')
-param location string = resourceGroup().location
+param location string
 
+@description('Object id of the deployer (azd sets AZURE_PRINCIPAL_ID): granted Cosmos DB and Blob data access. Empty: none.')
+param principalId string = ''
+
+@allowed([ 'User', 'ServicePrincipal', 'Group' ])
+@description('Kind of principalId: User when you run azd, ServicePrincipal from a pipeline.')
+param principalType string = 'User'
+
+@minLength(1)
 @description('OpenID Connect authority that issues agent tokens, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0.')
 param identityAuthority string
 
-@description('Audience (application ID URI or client id) of agent tokens.')
+@minLength(1)
+@description('Audience of agent tokens: the API app registration\'s Application ID URI or client id.')
 param identityAudience string
 
-@description('Origin of the agent web panel (CORS for uploads and SignalR), e.g. https://helpdesk.example.com.')
+@minLength(1)
+@description('Origin of the agent web panel (CORS for the API, uploads and SignalR), e.g. https://helpdesk.contoso.com.')
 param agentWebOrigin string
+
+@minLength(3)
+@description('First ADMIN(s): comma-separated tenantId:userId pairs (userId = the user\'s Entra object id). Honoured only while the tenant has no ADMIN.')
+param bootstrapAdmins string
+
+@allowed([ 'Free_F1', 'Standard_S1', 'Premium_P1' ])
+@description('SignalR Service tier: Free_F1 holds 20 connections (one per online machine agent or agent tab), Standard_S1 and Premium_P1 1,000 per unit.')
+param signalRSku string = 'Standard_S1'
+
+@minValue(1)
+@maxValue(100)
+@description('SignalR units (Free_F1: 1).')
+param signalRUnits int = 1
 
 @description('CRON (6 fields) of the inactivity sweep.')
 param sweepSchedule string = '0 */1 * * * *'
 
-var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
-var tags = { 'azd-env-name': environmentName, app: 'livechat' }
-var databaseName = 'livechat'
-var uploadsContainerName = 'uploads'
-var deploymentContainerName = 'app-package'
-var functionAppName = 'func-${environmentName}-${suffix}'
-
-module monitoring 'modules/monitoring.bicep' = {
-  name: 'monitoring'
-  params: {
-    logAnalyticsName: 'log-${environmentName}-${suffix}'
-    appInsightsName: 'appi-${environmentName}-${suffix}'
-    location: location
-    tags: tags
-  }
+resource group 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: { 'azd-env-name': environmentName }
 }
 
-module storage 'modules/storage.bicep' = {
-  name: 'storage'
+module resources 'resources.bicep' = {
+  name: 'livechat-resources'
+  scope: group
   params: {
-    name: take('st${toLower(replace(environmentName, '-', ''))}${suffix}', 24)
+    environmentName: environmentName
     location: location
-    tags: tags
-    uploadsContainerName: uploadsContainerName
-    deploymentContainerName: deploymentContainerName
+    principalId: principalId
+    principalType: principalType
+    identityAuthority: identityAuthority
+    identityAudience: identityAudience
     agentWebOrigin: agentWebOrigin
+    bootstrapAdmins: bootstrapAdmins
+    signalRSku: signalRSku
+    signalRUnits: signalRUnits
+    sweepSchedule: sweepSchedule
   }
 }
 
-module signalr 'modules/signalr.bicep' = {
-  name: 'signalr'
-  params: {
-    name: 'sigr-${environmentName}-${suffix}'
-    location: location
-    tags: tags
-    allowedOrigins: [ agentWebOrigin ]
-  }
-}
-
-resource signalrService 'Microsoft.SignalRService/signalR@2024-03-01' existing = {
-  name: 'sigr-${environmentName}-${suffix}'
-  dependsOn: [ signalr ]
-}
-
-module functionApp 'modules/functionapp.bicep' = {
-  name: 'functionapp'
-  params: {
-    name: functionAppName
-    planName: 'plan-${environmentName}-${suffix}'
-    location: location
-    tags: tags
-    storageAccountName: storage.outputs.accountName
-    blobEndpoint: storage.outputs.blobEndpoint
-    deploymentContainerName: deploymentContainerName
-    allowedOrigins: [ agentWebOrigin ]
-    appSettings: {
-      APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
-      Cosmos__Endpoint: 'https://cosmos-${environmentName}-${suffix}.documents.azure.com:443/'
-      Cosmos__Database: databaseName
-      Cosmos__CreateIfMissing: 'false'
-      Blob__ServiceUri: storage.outputs.blobEndpoint
-      Blob__Container: uploadsContainerName
-      // SignalR's REST API is signed with its access key (the one secret left; rotate it as the README says).
-      SignalR__ConnectionString: signalrService.listKeys().primaryConnectionString
-      Identity__Authority: identityAuthority
-      Identity__Audience: identityAudience
-      SweepSchedule: sweepSchedule
-    }
-  }
-}
-
-module cosmos 'modules/cosmos.bicep' = {
-  name: 'cosmos'
-  params: {
-    name: 'cosmos-${environmentName}-${suffix}'
-    location: location
-    tags: tags
-    databaseName: databaseName
-    dataContributorPrincipalId: functionApp.outputs.principalId
-  }
-}
-
-// Storage Blob Data Owner: host storage, the deployment package, and user-delegation SAS for attachments.
-resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: take('st${toLower(replace(environmentName, '-', ''))}${suffix}', 24)
-  dependsOn: [ storage ]
-}
-
-resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storageAccount.id, functionAppName, 'blob-data-owner')
-  scope: storageAccount
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
-    principalId: functionApp.outputs.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-
-output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
-output FUNCTION_APP_URL string = functionApp.outputs.url
-output COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
-output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
-output STORAGE_ACCOUNT_NAME string = storage.outputs.accountName
-output SIGNALR_NAME string = signalr.outputs.name
+output AZURE_RESOURCE_GROUP string = group.name
+output AZURE_FUNCTION_APP_NAME string = resources.outputs.AZURE_FUNCTION_APP_NAME
+output FUNCTION_APP_URL string = resources.outputs.FUNCTION_APP_URL
+output COSMOS_ACCOUNT_NAME string = resources.outputs.COSMOS_ACCOUNT_NAME
+output COSMOS_ENDPOINT string = resources.outputs.COSMOS_ENDPOINT
+output STORAGE_ACCOUNT_NAME string = resources.outputs.STORAGE_ACCOUNT_NAME
+output BLOB_SERVICE_URI string = resources.outputs.BLOB_SERVICE_URI
+output SIGNALR_NAME string = resources.outputs.SIGNALR_NAME

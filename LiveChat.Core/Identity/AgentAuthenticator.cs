@@ -1,5 +1,6 @@
 using LiveChat.Core.Errors;
 using LiveChat.Core.Storage;
+using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -22,6 +23,7 @@ public sealed class AgentAuthenticator
     readonly CosmosStore _store;
     readonly ConfigurationManager<OpenIdConnectConfiguration>? _metadata;
     readonly ILogger<AgentAuthenticator> _log;
+    readonly IReadOnlyDictionary<string, string> _bootstrapAdmins;
 
     public AgentAuthenticator(IOptions<IdentityOptions> options, IOptions<LiveChatOptions> limits, CosmosStore store, TimeProvider time,
         ILogger<AgentAuthenticator> log)
@@ -30,6 +32,7 @@ public sealed class AgentAuthenticator
         _log = log;
         _users = new(time, limits.Value.AgentUserCacheFor);
         var o = options.Value;
+        _bootstrapAdmins = o.BootstrapAdminsByUser() ?? new Dictionary<string, string>();
         _parameters = new TokenValidationParameters
         {
             ValidAudience = o.Audience,
@@ -74,7 +77,7 @@ public sealed class AgentAuthenticator
         var subject = (result.Claims.TryGetValue("oid", out var oid) ? oid : result.Claims.TryGetValue("sub", out var sub) ? sub : null) as string;
         if (string.IsNullOrEmpty(subject)) throw ErrorCatalog.AgentTokenInvalid.Raise();
 
-        var user = await UserAsync(subject, ct) ?? throw ErrorCatalog.AgentUnknown.Raise();
+        var user = await UserAsync(subject, ct) ?? await BootstrapAdminAsync(subject, result.Claims, ct) ?? throw ErrorCatalog.AgentUnknown.Raise();
         return new AgentCaller(user.Id, user.TenantId, user.Role.ToUpperInvariant(), user.Name, user.Email, user.AvatarUrl);
     }
 
@@ -84,6 +87,35 @@ public sealed class AgentAuthenticator
         var user = await _store.Users.ReadOrNullAsync<UserDocument>(id, id, ct);
         if (user is not null) _users.Set(id, user);
         return user;
+    }
+
+    /// <summary>
+    /// A user listed in Identity:BootstrapAdmins, unknown so far, becomes the ADMIN of the listed tenant while that
+    /// tenant has none (one query; the user's id is the document id, so racing sign-ins create it once).
+    /// </summary>
+    async Task<UserDocument?> BootstrapAdminAsync(string subject, IDictionary<string, object> claims, CancellationToken ct)
+    {
+        if (!_bootstrapAdmins.TryGetValue(subject, out var tenantId)) return null;
+        var admins = await _store.Users.QueryAsync<string>(new QueryDefinition(
+                "SELECT VALUE c.id FROM c WHERE c.tenantId = @tenantId AND c.role = @admin")
+            .WithParameter("@tenantId", tenantId).WithParameter("@admin", Roles.Admin), null, ct, maxItems: 1);
+        if (admins.Count > 0)
+        {
+            // Made ADMIN a moment ago by a racing sign-in of the same user, or known now for another reason.
+            if (await _store.Users.ReadOrNullAsync<UserDocument>(subject, subject, ct) is { } user) return user;
+            _log.LogWarning("Bootstrap ADMIN {UserId} ignored: tenant {TenantId} already has an ADMIN.", subject, tenantId);
+            return null;
+        }
+        string? Claim(string name) => claims.TryGetValue(name, out var value) && value is string { Length: > 0 } text ? text : null;
+        var admin = new UserDocument
+        {
+            Id = subject, TenantId = tenantId, Role = Roles.Admin,
+            Name = Claim("name") ?? Claim("preferred_username") ?? "Administrador",
+            Email = Claim("email") ?? Claim("preferred_username"),
+        };
+        if (!await _store.Users.TryCreateAsync(admin, admin.Id, ct)) return await _store.Users.ReadOrNullAsync<UserDocument>(subject, subject, ct);
+        _log.LogInformation("Bootstrap ADMIN {UserId} created for tenant {TenantId}.", subject, tenantId);
+        return admin;
     }
 
     /// <summary>Drop a user from this instance's cache after it was changed here.</summary>

@@ -11,4 +11,22 @@ public sealed class IdentityOptions
     public bool RequireHttpsMetadata { get; set; } = true;
     /// <summary>HS256 key (at least 32 characters) for locally minted agent tokens. Never set in production.</summary>
     public string? DevSigningKey { get; set; }
+    /// <summary>
+    /// "tenantId:userId" pairs, comma-separated: a listed user (the token's oid or sub) who signs in while the
+    /// tenant has no ADMIN becomes its ADMIN. The way to the first ADMIN of a new deployment; ignored once one exists.
+    /// </summary>
+    public string? BootstrapAdmins { get; set; }
+
+    /// <summary>BootstrapAdmins as userId → tenantId; null when a pair is malformed.</summary>
+    public IReadOnlyDictionary<string, string>? BootstrapAdminsByUser()
+    {
+        var byUser = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (BootstrapAdmins ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split(':');
+            if (parts.Length != 2 || parts[0].Trim().Length == 0 || parts[1].Trim().Length == 0) return null;
+            byUser[parts[1].Trim()] = parts[0].Trim();
+        }
+        return byUser;
+    }
 }

@@ -17,9 +17,15 @@ public sealed class SignalROptions
     public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 
-/// <summary>The parts of a SignalR Service connection string that matter here.</summary>
-public sealed record SignalRConnection(Uri Endpoint, string AccessKey)
+/// <summary>
+/// The parts of a SignalR Service connection string that matter here. With AccessKey, every token is signed with the
+/// key (the local stand-in). With AuthType=azure or azure.msi and no key, the app's Entra identity calls the REST API
+/// and client tokens come from the service's generateToken operation: no secret in settings.
+/// </summary>
+public sealed record SignalRConnection(Uri Endpoint, string? AccessKey)
 {
+    public bool UsesIdentity => AccessKey is null;
+
     public static SignalRConnection Parse(string connectionString)
     {
         var parts = connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -28,8 +34,10 @@ public sealed record SignalRConnection(Uri Endpoint, string AccessKey)
             .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
         if (!parts.TryGetValue("Endpoint", out var endpoint) || !Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
             throw new FormatException("SignalR connection string needs Endpoint=<absolute URL>.");
-        if (!parts.TryGetValue("AccessKey", out var key) || key.Length == 0)
-            throw new FormatException("SignalR connection string needs AccessKey=<key> (managed identity is not supported for push yet).");
+        var key = parts.TryGetValue("AccessKey", out var k) && k.Length > 0 ? k : null;
+        var identity = parts.TryGetValue("AuthType", out var authType) && authType.ToLowerInvariant() is "azure" or "azure.msi";
+        if (key is null == !identity)
+            throw new FormatException("SignalR connection string needs either AccessKey=<key> or AuthType=azure.msi (managed identity), not both.");
         var builder = new UriBuilder(uri) { Path = "" };
         if (parts.TryGetValue("Port", out var port) && int.TryParse(port, out var p)) builder.Port = p;
         return new SignalRConnection(new Uri(builder.Uri.GetLeftPart(UriPartial.Authority)), key);

@@ -16,14 +16,14 @@ namespace LiveChat.Functions.Functions;
 public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher, CallerLimits limits)
 {
     [Function("MachineNegotiate")]
-    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["rate_limited", "realtime_disabled"])]
+    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["rate_limited", "realtime_unavailable", "realtime_disabled"])]
     public Task<IActionResult> MachineNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
         api.Run(req, async ct =>
         {
             var machine = await api.MachineAsync(req, ct);
             limits.Take(LimitedCall.Negotiate, machine.MachineId);
-            return ApiResult.Ok(publisher.NegotiateForMachine(machine));
+            return ApiResult.Ok(await publisher.NegotiateForMachineAsync(machine, ct));
         });
 
     [Function("AgentNegotiate")]

@@ -28,6 +28,8 @@ public sealed class SignalRTokenTests
     [InlineData("AccessKey=abc;Version=1.0;")]
     [InlineData("Endpoint=https://x.service.signalr.net;Version=1.0;")]
     [InlineData("Endpoint=not a url;AccessKey=abc")]
+    [InlineData("Endpoint=https://x.service.signalr.net;AccessKey=abc;AuthType=azure.msi;Version=1.0;")]
+    [InlineData("Endpoint=https://x.service.signalr.net;AuthType=aad;Version=1.0;")]
     public void Incomplete_connection_string_is_rejected(string connectionString) =>
         Assert.Throws<FormatException>(() => SignalRConnection.Parse(connectionString));
 
@@ -38,9 +40,9 @@ public sealed class SignalRTokenTests
         var publisher = new RealtimePublisher(new HttpClient(), Options.Create(new SignalROptions
         {
             ConnectionString = $"Endpoint=https://chat.service.signalr.net;AccessKey={Key};Version=1.0;",
-        }), new FakeTimeProvider(now), NullLogger<RealtimePublisher>.Instance);
+        }), new NoIdentity(), new FakeTimeProvider(now), NullLogger<RealtimePublisher>.Instance);
 
-        var negotiated = publisher.NegotiateForMachine(new MachineCaller("m-1", "t-1"));
+        var negotiated = await publisher.NegotiateForMachineAsync(new MachineCaller("m-1", "t-1"), default);
         Assert.Equal("https://chat.service.signalr.net/client/?hub=livechat", negotiated.Url);
 
         var token = new JsonWebToken(negotiated.AccessToken);
@@ -72,5 +74,21 @@ public sealed class SignalRTokenTests
         var token = new JsonWebToken(SignalRTokens.Create(Key, url, DateTimeOffset.UnixEpoch.AddYears(56), TimeSpan.FromMinutes(5)));
         Assert.Equal([url], token.Audiences);
         Assert.False(token.TryGetClaim("asrs.s.uid", out _));
+    }
+
+    [Fact]
+    public void A_connection_string_with_AuthType_azure_msi_uses_the_apps_identity()
+    {
+        var connection = SignalRConnection.Parse("Endpoint=https://chat.service.signalr.net;AuthType=azure.msi;Version=1.0;");
+        Assert.True(connection.UsesIdentity);
+        Assert.Equal("https://chat.service.signalr.net/", connection.Endpoint.AbsoluteUri);
+    }
+
+    sealed class NoIdentity : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext context, CancellationToken ct) =>
+            throw new InvalidOperationException("The key path must not ask for an identity token.");
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext context, CancellationToken ct) =>
+            throw new InvalidOperationException("The key path must not ask for an identity token.");
     }
 }

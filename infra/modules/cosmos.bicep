@@ -3,8 +3,8 @@ param name string
 param location string
 param tags object
 param databaseName string
-@description('Principal id of the Function App identity, granted Cosmos DB Built-in Data Contributor.')
-param dataContributorPrincipalId string
+@description('Principal ids granted Cosmos DB Built-in Data Contributor: the Function App identity and, optionally, the deployer.')
+param dataContributorPrincipalIds array
 
 // One list of containers (name, partition key, unique keys, composite indexes), compared with the code's
 // LiveChat.Core/Storage/Containers.cs by a test so the two cannot drift.
@@ -51,15 +51,15 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
 }]
 
 // 00000000-0000-0000-0000-000000000002 is Cosmos DB Built-in Data Contributor.
-resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+resource dataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = [for principalId in dataContributorPrincipalIds: {
   parent: account
-  name: guid(account.id, dataContributorPrincipalId, 'data-contributor')
+  name: guid(account.id, principalId, 'data-contributor')
   properties: {
     roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
-    principalId: dataContributorPrincipalId
+    principalId: principalId
     scope: account.id
   }
-}
+}]
 
 output endpoint string = account.properties.documentEndpoint
 output accountName string = account.name

@@ -3,7 +3,6 @@ param name string
 param planName string
 param location string
 param tags object
-param storageAccountName string
 param blobEndpoint string
 param deploymentContainerName string
 param appSettings object
@@ -42,7 +41,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       cors: { allowedOrigins: allowedOrigins, supportCredentials: false }
-      appSettings: [for setting in items(union(appSettings, { AzureWebJobsStorage__accountName: storageAccountName })): {
+      appSettings: [for setting in items(appSettings): {
         name: setting.key
         value: setting.value
       }]

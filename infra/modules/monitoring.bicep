@@ -21,6 +21,8 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logs.id
+    // Only Entra-authenticated telemetry (the app's identity, Monitoring Metrics Publisher) is accepted.
+    DisableLocalAuth: true
   }
 }
 

@@ -14,15 +14,18 @@ namespace LiveChat.SignalRStandIn;
 /// <summary>
 /// A local stand-in for Azure SignalR Service in serverless mode: the client endpoint /client/?hub= (negotiate and
 /// every transport of the stock clients, HS256 access token from the header or access_token query) and the REST
-/// API /api/hubs/{hub}/... (send to all, user, group; user-group membership; existence checks). Not for production.
+/// API /api/hubs/{hub}/... (send to all, user, group; user-group membership; existence checks; generateToken).
+/// REST calls are signed with the access key or carry an Entra-style token (audience https://signalr.azure.com,
+/// HS256 with <paramref name="entraSigningKey"/> standing in for Entra's keys); with local auth disabled, only the
+/// latter, as the service with disableLocalAuth. Not for production.
 /// </summary>
 public static class StandIn
 {
-    public static WebApplication Build(string accessKey, string[]? args = null)
+    public static WebApplication Build(string accessKey, string[]? args = null, string? entraSigningKey = null, bool disableLocalAuth = false)
     {
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.Services.AddSignalR();
-        builder.Services.AddSingleton(new ServiceKey(accessKey));
+        builder.Services.AddSingleton(new ServiceKey(accessKey, entraSigningKey, disableLocalAuth));
         builder.Services.AddSingleton<Membership>();
         builder.Services.AddSingleton<IUserIdProvider, ServiceUserIdProvider>();
         builder.Services.AddAuthentication(ClientTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ClientTokenHandler>(ClientTokenHandler.SchemeName, null);
@@ -45,10 +48,13 @@ public static class StandIn
             var rawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? http.Request.Path;
             var audience = $"{http.Request.Scheme}://{http.Request.Host}{rawTarget.Split('?')[0]}";
             var key = http.RequestServices.GetRequiredService<ServiceKey>();
-            return await key.ValidateAsync(http.Request.Headers.Authorization.ToString(), audience) is null
-                ? Results.Unauthorized()
-                : await next(context);
+            return await key.ValidateServerAsync(http.Request.Headers.Authorization.ToString(), audience)
+                ? await next(context)
+                : Results.Unauthorized();
         });
+
+        api.MapPost("/:generateToken", (string hub, string? userId, int? minutesToExpire, HttpRequest req, ServiceKey key) =>
+            Results.Ok(new { token = key.ClientToken($"{req.Scheme}://{req.Host}/client/?hub={hub}", userId, TimeSpan.FromMinutes(minutesToExpire ?? 60)) }));
 
         api.MapPost("/:send", async (HttpRequest req, IHubContext<ServerlessHub> hub) =>
             await SendAsync(req, hub.Clients.All));
@@ -56,12 +62,12 @@ public static class StandIn
             await SendAsync(req, hub.Clients.User(user)));
         api.MapPost("/groups/{group}/:send", async (string group, HttpRequest req, IHubContext<ServerlessHub> hub) =>
             await SendAsync(req, hub.Clients.Group(group)));
-        api.MapPut("/groups/{group}/users/{user}", async (string group, string user, Membership membership, IHubContext<ServerlessHub> hub) =>
+        api.MapPut("/users/{user}/groups/{group}", async (string group, string user, Membership membership, IHubContext<ServerlessHub> hub) =>
         {
             await membership.AddUserToGroupAsync(user, group, hub.Groups);
             return Results.Ok();
         });
-        api.MapDelete("/groups/{group}/users/{user}", async (string group, string user, Membership membership, IHubContext<ServerlessHub> hub) =>
+        api.MapDelete("/users/{user}/groups/{group}", async (string group, string user, Membership membership, IHubContext<ServerlessHub> hub) =>
         {
             await membership.RemoveUserFromGroupAsync(user, group, hub.Groups);
             return Results.Ok();
@@ -87,20 +93,40 @@ public static class StandIn
     }
 }
 
-public sealed record ServiceKey(string AccessKey)
+public sealed class ServiceKey(string accessKey, string? entraSigningKey, bool disableLocalAuth)
 {
+    public const string EntraAudience = "https://signalr.azure.com";
     readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    // With local auth off the access key signs nothing; the client tokens the service hands out use a key of its own.
+    readonly string _clientKey = disableLocalAuth ? Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) : accessKey;
 
-    /// <summary>The token's claims when its signature is the AccessKey's and its audience is the given one.</summary>
-    public async Task<ClaimsIdentity?> ValidateAsync(string? tokenOrHeader, string audience)
+    /// <summary>A REST call's token: signed with the access key for this URL, or an Entra-style token for the service.</summary>
+    public async Task<bool> ValidateServerAsync(string? header, string audience) =>
+        (!disableLocalAuth && await ValidateAsync(header, accessKey, audience) is not null)
+        || (entraSigningKey is not null && await ValidateAsync(header, entraSigningKey, EntraAudience) is not null);
+
+    /// <summary>A client connection's token, as handed out by negotiate or generateToken.</summary>
+    public Task<ClaimsIdentity?> ValidateClientAsync(string? token, string audience) => ValidateAsync(token, _clientKey, audience);
+
+    public string ClientToken(string audience, string? userId, TimeSpan lifetime)
+    {
+        var now = TimeProvider.System.GetUtcNow().UtcDateTime;
+        return _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Audience = audience, IssuedAt = now, NotBefore = now, Expires = now + lifetime,
+            Claims = userId is null ? null : new Dictionary<string, object> { ["asrs.s.uid"] = userId },
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(_clientKey)), SecurityAlgorithms.HmacSha256),
+        });
+    }
+
+    async Task<ClaimsIdentity?> ValidateAsync(string? tokenOrHeader, string key, string audience)
     {
         var token = tokenOrHeader?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true ? tokenOrHeader[7..].Trim() : tokenOrHeader;
         if (string.IsNullOrEmpty(token)) return null;
         var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
-            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(AccessKey)),
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)),
             ValidateIssuer = false,
-            ValidAudience = audience,
             AudienceValidator = (audiences, _, _) => audiences.Any(a => string.Equals(a.TrimEnd('/'), audience.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)),
             ValidateLifetime = true,
         });
@@ -119,7 +145,7 @@ sealed class ClientTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> opt
         var token = Request.Headers.Authorization.ToString() is { Length: > 0 } header ? header : Request.Query["access_token"].ToString();
         var hub = Request.Query["hub"].ToString();
         var audience = $"{Request.Scheme}://{Request.Host}/client/?hub={hub}";
-        var identity = await key.ValidateAsync(token, audience);
+        var identity = await key.ValidateClientAsync(token, audience);
         return identity is null ? AuthenticateResult.Fail("invalid access token") : AuthenticateResult.Success(
             new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(identity.Claims, SchemeName)), SchemeName));
     }
