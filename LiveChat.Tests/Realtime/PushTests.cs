@@ -148,7 +148,7 @@ public sealed class PushOutageTests(SignalRDownApp app) : IClassFixture<SignalRD
         await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "oi" })).OkJsonAsync(201);
         await (await chat.Agent.PostAsync($"/api/agent/negotiate", null)).AssertProblemAsync(503, "realtime_unavailable");
         await (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).OkJsonAsync();
-        Assert.True(await app.LoggedAsync(l => l.Contains("Push") && l.Contains("failed")));
+        Assert.True(await app.LoggedAsync(l => l.Contains("SignalR send failed")));
     }
 }
 
