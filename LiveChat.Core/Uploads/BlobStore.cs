@@ -91,6 +91,25 @@ public sealed class BlobStore
         return deleted;
     }
 
+    /// <summary>Creates the blob already marked attached, unless one by that name exists; true when it was created.</summary>
+    public async Task<bool> CreateAttachedAsync(string blobName, Stream content, string contentType, CancellationToken ct)
+    {
+        try
+        {
+            await _container.GetBlobClient(blobName).UploadAsync(content, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Metadata = new Dictionary<string, string> { [AttachedKey] = "true" },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, ct);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     public Task DeleteAsync(string blobName, CancellationToken ct) =>
         _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 

@@ -25,6 +25,8 @@ public class LiveChatApp : IAsyncLifetime
     RunningApp App => _running ?? throw new InvalidOperationException("Not initialized.");
     public Uri BaseAddress => App.BaseAddress;
     public CosmosStore Store => App.Services.GetRequiredService<CosmosStore>();
+    /// <summary>The app's services on its settings, in this process (e.g. for a tool that writes to the same store).</summary>
+    public T Get<T>() where T : notnull => App.Services.GetRequiredService<T>();
     public ConcurrentQueue<string> Logs => App.Logs;
     public int WorkerProcessId => App.Host.Services.GetRequiredService<WorkerProcess>().ProcessId ?? 0;
     public IdentityOptions Identity => App.Services.GetRequiredService<IOptions<IdentityOptions>>().Value;
