@@ -67,7 +67,7 @@ public sealed class ChatSessions(
     }
 
     /// <summary>The reference's author resolution: assigned user, else first linked user, else the ticket's requester.</summary>
-    static (string Id, PersonSnapshot Snapshot) ClientAuthor(MachineDocument machine, TicketDocument ticket)
+    public static (string Id, PersonSnapshot Snapshot) ClientAuthor(MachineDocument machine, TicketDocument ticket)
     {
         var fallback = new PersonSnapshot(machine.AssignedUserName ?? machine.Hostname, machine.AssignedUserEmail);
         if (machine.AssignedUserId is { } assigned) return (assigned, fallback);

@@ -111,10 +111,10 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
         }
 
         var referencedUsers = new HashSet<string>();
-        await WriteMachinesAsync(machines, heartbeats, referencedUsers, ct);
+        var machineDocuments = await WriteMachinesAsync(machines, heartbeats, users, referencedUsers, ct);
         await WriteTokensAsync(snapshot, machines, allMachineIds, ct);
-        await WriteTicketsAsync(tickets, sessionsByTicket, referencedUsers, ct);
-        var written = await WriteSessionsAsync(sessionsByTicket, tickets, machines, users, endedEvents, referencedUsers, ct);
+        var ticketDocuments = await WriteTicketsAsync(tickets, sessionsByTicket, referencedUsers, ct);
+        var written = await WriteSessionsAsync(sessionsByTicket, ticketDocuments, machineDocuments, endedEvents, referencedUsers, ct);
         await WriteEventsAsync(events, written, ct);
         await WriteMessagesAsync(snapshot, tickets, allTicketIds, written, users, referencedUsers, ct);
         await WriteUsersAsync(users, referencedUsers, ct);
@@ -173,8 +173,10 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
     }
 
     /// <summary>Machines with their last heartbeat: the newest of the machine's own field and its machineHeartbeats rows.</summary>
-    async Task WriteMachinesAsync(Dictionary<string, Row> machines, Dictionary<string, List<long>> heartbeats, HashSet<string> users, CancellationToken ct)
+    async Task<Dictionary<string, MachineDocument>> WriteMachinesAsync(Dictionary<string, Row> machines, Dictionary<string, List<long>> heartbeats,
+        Dictionary<string, Row> userRows, HashSet<string> users, CancellationToken ct)
     {
+        var documents = new Dictionary<string, MachineDocument>();
         var bar = Start("machines", machines.Count);
         foreach (var m in machines.Values)
         {
@@ -187,7 +189,10 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                 Status = m.Str("status")?.ToUpperInvariant() == MachineStatus.Revoked ? MachineStatus.Revoked : MachineStatus.Active,
                 AssignedUserId = m.Str("assignedUserId"), AssignedUserName = m.Str("assignedUserName"), AssignedUserEmail = m.Str("assignedUserEmail"),
                 LinkedUserIds = linked, LastHeartbeatAt = lastHeartbeat > 0 ? lastHeartbeat : null, CreatedAt = m.CreatedAt,
+                LinkedUserSnapshot = linked.Count > 0 && userRows.TryGetValue(linked[0], out var first)
+                    ? new PersonSnapshot(first.Str("name")!, first.Str("email"), first.Str("avatarUrl")) : null,
             };
+            documents[document.Id] = document;
             if (document.AssignedUserId is { } assigned) users.Add(assigned);
             users.UnionWith(linked);
             var created = await CreateAsync("machines", store.Machines, document, document.Id, ct);
@@ -197,6 +202,7 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
             bar.Step();
         }
         bar.Done();
+        return documents;
     }
 
     async Task WriteTokensAsync(ConvexSnapshot snapshot, Dictionary<string, Row> machines, HashSet<string> allMachineIds, CancellationToken ct)
@@ -224,8 +230,10 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
     }
 
     /// <summary>The tickets chats happened on or can happen on: those with a session or a machine.</summary>
-    async Task WriteTicketsAsync(Dictionary<string, Row> tickets, Dictionary<string, List<Row>> sessionsByTicket, HashSet<string> users, CancellationToken ct)
+    async Task<Dictionary<string, TicketDocument>> WriteTicketsAsync(Dictionary<string, Row> tickets, Dictionary<string, List<Row>> sessionsByTicket,
+        HashSet<string> users, CancellationToken ct)
     {
+        var documents = new Dictionary<string, TicketDocument>();
         var chosen = tickets.Values.Where(t => sessionsByTicket.ContainsKey(t.Id) || t.Str("machineId") is not null).ToList();
         var bar = Start("tickets", chosen.Count);
         foreach (var t in chosen)
@@ -238,14 +246,16 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                 ChatEnabled = t.Bool("chatEnabled") || sessionsByTicket.ContainsKey(t.Id), CreatedAt = t.CreatedAt,
             };
             if (document.RequesterId.Length > 0) users.Add(document.RequesterId);
+            documents[document.Id] = document;
             await CreateAsync("tickets", store.Tickets, document, document.Id, ct);
             bar.Step();
         }
         bar.Done();
+        return documents;
     }
 
     async Task<Dictionary<string, SessionDocument>> WriteSessionsAsync(Dictionary<string, List<Row>> sessionsByTicket,
-        Dictionary<string, Row> tickets, Dictionary<string, Row> machines, Dictionary<string, Row> users, Dictionary<string, Row> endedEvents,
+        Dictionary<string, TicketDocument> tickets, Dictionary<string, MachineDocument> machines, Dictionary<string, Row> endedEvents,
         HashSet<string> referencedUsers, CancellationToken ct)
     {
         var written = new Dictionary<string, SessionDocument>();
@@ -268,11 +278,11 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                 if (!active && s.Str("status") == SessionStatus.Active)
                     _report.Warnings.Add($"{s.Source.Where}: a second ACTIVE session of ticket {ticketId}; imported as ended at its last activity");
                 var agentSnapshot = s.Get("agentSnapshot");
-                var (clientId, client) = ClientAuthor(machine, ticket, users);
+                var (clientId, client) = ChatSessions.ClientAuthor(machine, ticket);
                 var document = new SessionDocument
                 {
                     Id = s.Id, MachineId = machine.Id, TenantId = _tenant, TicketId = ticketId,
-                    TicketRef = ticket.Long("reference") ?? 0, TicketSubject = ticket.Str("subject")!, MachineHostname = machine.Str("hostname")!,
+                    TicketRef = ticket.Reference, TicketSubject = ticket.Subject, MachineHostname = machine.Hostname,
                     Status = active ? SessionStatus.Active : SessionStatus.Ended,
                     ActiveKey = active ? SessionDocument.ActiveKeyFor(ticketId) : $"ended:{s.Id}",
                     AgentId = s.Str("agentId")!, AgentSnapshot = Person(agentSnapshot) ?? new PersonSnapshot("Agente"),
@@ -300,18 +310,6 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
         }
         bar.Done();
         return written;
-    }
-
-    static (string Id, PersonSnapshot Snapshot) ClientAuthor(Row machine, Row ticket, Dictionary<string, Row> users)
-    {
-        var hostname = machine.Str("hostname")!;
-        if (machine.Str("assignedUserId") is { } assigned)
-            return (assigned, new PersonSnapshot(machine.Str("assignedUserName") ?? hostname, machine.Str("assignedUserEmail")));
-        var linked = machine.Get("linkedUserIds") is { ValueKind: JsonValueKind.Array } ids ? ids.EnumerateArray().Select(i => i.GetString()).FirstOrDefault() : null;
-        var id = linked ?? ticket.Str("requesterId") ?? "";
-        return users.TryGetValue(id, out var user)
-            ? (id, new PersonSnapshot(user.Str("name")!, user.Str("email"), user.Str("avatarUrl")))
-            : (id, new PersonSnapshot(hostname));
     }
 
     async Task WriteEventsAsync(List<(Row Row, string SessionId)> events, Dictionary<string, SessionDocument> sessions, CancellationToken ct)
