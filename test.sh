@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test. Needs only the .NET SDK, Node.js and npm: it installs the local stand-ins (npm ci),
-# and the test run starts the local servers it needs on free ports and stops them when it ends.
+# Runs every test. Needs only the .NET SDK, Node.js and npm: it installs the local stand-ins (npm ci) and, when
+# missing, Debian's chromium for the browser tests (apt-get); the test run starts the local servers it needs on free
+# ports and stops them when it ends.
 # Last line: "N passed, N failed[, N skipped]", read from the test results.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -9,7 +10,18 @@ if [ ! -d local/node_modules/azurite ] || [ local/package-lock.json -nt local/no
   (cd local && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-results="$(mktemp -d)"
+# The browser tests drive Debian's Chromium by its path (Playwright's own browser download is not reachable here).
+if [ -z "${LIVECHAT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests (apt-get)..."
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >/dev/null \
+    || echo "Could not install chromium: the browser tests will fail (or set LIVECHAT_CHROMIUM to a Chromium executable)."
+fi
+
+# TRX results and the agent console's screenshots (TestResults/console) stay after the run.
+results="$PWD/TestResults"
+rm -rf "$results"
+export LIVECHAT_TEST_RESULTS="$results"
 dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
 # A safety net for a test process that died before its exit handlers ran: nothing started from this checkout outlives the
@@ -30,7 +42,7 @@ summary=$(node -e '
   }
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results")
-rm -rf "$results"
+echo "Test results and screenshots: TestResults/"
 if [ "$status" -ne 0 ] && [[ "$summary" == *" 0 failed"* ]]; then summary="${summary/ 0 failed/ 1 failed}"; fi
 echo "$summary"
 exit $status

@@ -54,6 +54,7 @@ public static class LiveChatRegistration
         services.AddSingleton<TicketLinks>();
         services.AddSingleton<Api>();
         services.AddSingleton<CallerLimits>();
+        services.AddSingleton<Functions.AgentConsoleFiles>();
         // One long-lived client; pooled connections are recycled so DNS changes of the service are picked up.
         // Retries on 429/5xx/network errors, a circuit breaker so a failing SignalR stops costing writes any wait,
         // and a timeout per attempt so a stalled SignalR counts as failing.

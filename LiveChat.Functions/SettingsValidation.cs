@@ -61,6 +61,8 @@ static class SettingsValidation
                 "RateLimits (Posts, Uploads, Typing, Negotiate): Burst and PerMinute must be positive.")
             .ValidateOnStart();
 
+        services.AddOptions<Functions.AgentConsoleOptions>().Bind(configuration.GetSection("AgentConsole")).ValidateOnStart();
+
         services.AddOptions<LiveChatOptions>().Bind(configuration.GetSection("LiveChat"))
             .Validate(o => new[] { o.MaxMessageLength, o.DefaultListLimit, o.MaxListLimit, o.MaxMarkReadIds, o.MaxMachineSessions,
                     o.MaxAgentSessions, o.MaxHistorySessions, o.MaxHistoryMessages, o.MaxAttachmentsPerMessage, o.MaxConcurrentUpdateAttempts, o.SweepParallelism }.All(n => n > 0),

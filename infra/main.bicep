@@ -43,6 +43,9 @@ param signalRSku string = 'Standard_S1'
 @description('SignalR units (Free_F1: 1).')
 param signalRUnits int = 1
 
+@description('Serve the agent console (GET /api/console) from the Function App, and allow its origin for uploads and SignalR. Off: the agents use their own panel.')
+param enableAgentConsole bool = false
+
 @description('CRON (6 fields) of the inactivity sweep.')
 param sweepSchedule string = '0 */1 * * * *'
 
@@ -67,6 +70,7 @@ module resources 'resources.bicep' = {
     signalRSku: signalRSku
     signalRUnits: signalRUnits
     sweepSchedule: sweepSchedule
+    enableAgentConsole: enableAgentConsole
   }
 }
 

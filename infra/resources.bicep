@@ -19,6 +19,7 @@ param bootstrapAdmins string
 param signalRSku string = 'Standard_S1'
 param signalRUnits int = 1
 param sweepSchedule string = '0 */1 * * * *'
+param enableAgentConsole bool = false
 
 var suffix = uniqueString(subscription().id, resourceGroup().id, environmentName)
 var tags = { 'azd-env-name': environmentName, app: 'livechat' }
@@ -30,6 +31,8 @@ var storageAccountName = take('st${toLower(replace(environmentName, '-', ''))}${
 var signalRName = 'sigr-${environmentName}-${suffix}'
 var appInsightsName = 'appi-${environmentName}-${suffix}'
 var cosmosName = 'cosmos-${environmentName}-${suffix}'
+// The agent console is served by the Function App itself, so its origin is the app's (default host name).
+var browserOrigins = enableAgentConsole ? [ agentWebOrigin, 'https://${functionAppName}.azurewebsites.net' ] : [ agentWebOrigin ]
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -49,7 +52,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     uploadsContainerName: uploadsContainerName
     deploymentContainerName: deploymentContainerName
-    agentWebOrigin: agentWebOrigin
+    allowedOrigins: browserOrigins
   }
 }
 
@@ -61,7 +64,7 @@ module signalr 'modules/signalr.bicep' = {
     tags: tags
     sku: signalRSku
     units: signalRUnits
-    allowedOrigins: [ agentWebOrigin ]
+    allowedOrigins: browserOrigins
   }
 }
 
@@ -91,6 +94,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Identity__Audience: identityAudience
       Identity__BootstrapAdmins: bootstrapAdmins
       SweepSchedule: sweepSchedule
+      AgentConsole__Enabled: enableAgentConsole ? 'true' : 'false'
     }
   }
 }

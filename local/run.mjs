@@ -25,6 +25,16 @@ const release = (project, dll) => path.join(root, project, 'bin', 'Release', 'ne
 const settings = path.join(root, 'LiveChat.Functions', 'local.settings.json');
 const sample = path.join(root, 'local.settings.sample.json');
 if (!fs.existsSync(settings)) fs.copyFileSync(sample, settings);
+// A local.settings.json from an older checkout gets the settings added to the sample since (its own values stay).
+{
+  const local = JSON.parse(fs.readFileSync(settings, 'utf8')), documented = JSON.parse(fs.readFileSync(sample, 'utf8'));
+  const added = Object.keys(documented.Values).filter(key => !(key in (local.Values ??= {})));
+  if (added.length > 0) {
+    for (const key of added) local.Values[key] = documented.Values[key];
+    fs.writeFileSync(settings, JSON.stringify(local, null, 2) + '\n');
+    console.log(`Added to LiveChat.Functions/local.settings.json from the sample: ${added.join(', ')}`);
+  }
+}
 // The SignalR stand-in signs with the access key the app is configured with.
 const signalRKey = /AccessKey=([^;]+)/.exec(JSON.parse(fs.readFileSync(settings, 'utf8')).Values.SignalR__ConnectionString ?? '')?.[1]
   ?? 'local-signalr-access-key-0123456789abcdef';
@@ -137,6 +147,11 @@ if (process.argv.includes('--stack-only')) {
     path.join(root, '.local', 'demo.env')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (await new Promise(r => seed.once('exit', r)) !== 0 && !stopping) { console.error('Seeding the demo tenant failed.'); await stop(1); }
   if (dashboard) console.log(`Telemetry (traces, metrics, logs): http://127.0.0.1:${dashboardPort}`);
+  // The dev agent token rides in the fragment, which the browser never sends to a server (so no log keeps it);
+  // the page takes it and drops it from the address bar.
+  const demo = fs.readFileSync(path.join(root, '.local', 'demo.env'), 'utf8');
+  const [agentToken, ticketId] = ['AGENT_TOKEN', 'TICKET_ID'].map(name => new RegExp(`^${name}=(.+)$`, 'm').exec(demo)?.[1]);
+  if (agentToken) console.log(`Agent console (the demo agent, on the demo ticket): ${baseUrl}/api/console#ticket=${ticketId}&token=${agentToken}`);
   console.log(`LiveChat is ready at ${baseUrl} (demo tokens in .local/demo.env). Ctrl+C stops everything.`);
 }
 ready = true;

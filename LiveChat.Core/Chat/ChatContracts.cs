@@ -10,7 +10,7 @@ public sealed record OkResult(bool Ok);
 
 public sealed record TicketSessionView(
     string? SessionId, string? AgentId, string? AgentName, long? StartedAt, long? LastActivityAt,
-    long UnreadByAgent, bool MachineOnline);
+    long UnreadByAgent, bool MachineOnline, long TicketRef, string TicketSubject);
 
 public sealed record AgentSessionView(
     string TicketId, long TicketRef, string TicketSubject, string SessionId, string AgentId, string AgentName,

@@ -121,14 +121,14 @@ public sealed class ChatSessions(
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
-        if (ticket.MachineId is null) return new TicketSessionView(null, null, null, null, null, 0, MachineOnline: false);
+        if (ticket.MachineId is null) return new TicketSessionView(null, null, null, null, null, 0, MachineOnline: false, ticket.Reference, ticket.Subject);
 
         var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(ticket.MachineId, ticket.MachineId, ct);
         var online = machine is { Status: not MachineStatus.Revoked } && presence.IsOnline(machine.LastHeartbeatAt);
         var s = await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
         return s is null
-            ? new TicketSessionView(null, null, null, null, null, 0, online)
-            : new TicketSessionView(s.Id, s.AgentId, s.AgentSnapshot.Name, s.StartedAt, s.LastActivityAt, s.UnreadByAgent, online);
+            ? new TicketSessionView(null, null, null, null, null, 0, online, ticket.Reference, ticket.Subject)
+            : new TicketSessionView(s.Id, s.AgentId, s.AgentSnapshot.Name, s.StartedAt, s.LastActivityAt, s.UnreadByAgent, online, ticket.Reference, ticket.Subject);
     }
 
     /// <summary>The tenant's ACTIVE sessions, newest activity first. Non-staff see none (as the reference).</summary>

@@ -41,6 +41,8 @@ public static class ErrorCatalog
     public static readonly LiveChatError MachineNotFound = new("machine_not_found", 404, "Machine not found", "Máquina não encontrada");
     public static readonly LiveChatError MessageNotFound = new("message_not_found", 404, "Message not found", "Mensagem não encontrada.");
     public static readonly LiveChatError UserNotFound = new("user_not_found", 404, "User not found", "Usuário não encontrado.");
+    public static readonly LiveChatError ConsoleDisabled = new("console_disabled", 404, "Agent console is off", "O console do agente está desativado neste ambiente (AgentConsole:Enabled).");
+    public static readonly LiveChatError ConsoleFileNotFound = new("console_file_not_found", 404, "No such console file", "Arquivo do console não encontrado.");
 
     // 409: the state does not allow it
     public static readonly LiveChatError TicketHasNoMachine = new("ticket_has_no_machine", 409, "Ticket not linked to a machine", "Este ticket não está vinculado a uma máquina");

@@ -15,6 +15,7 @@ public sealed class BlobStore
     readonly BlobContainerClient _container;
     readonly TimeProvider _time;
     readonly SemaphoreSlim _keyLock = new(1, 1);
+    readonly string? _corsOrigins;
     UserDelegationKey? _delegationKey;
 
     public BlobStore(IOptions<UploadOptions> options, TimeProvider time, TokenCredential identity)
@@ -36,9 +37,25 @@ public sealed class BlobStore
             : new BlobServiceClient(new Uri(o.ServiceUri ?? throw new InvalidOperationException("Set Blob:ConnectionString or Blob:ServiceUri.")),
                 identity, clientOptions);
         _container = _service.GetBlobContainerClient(o.Container);
+        _corsOrigins = string.IsNullOrWhiteSpace(o.CorsOrigins) ? null : o.CorsOrigins.Trim();
     }
 
-    public Task EnsureCreatedAsync(CancellationToken ct) => _container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+    /// <summary>The blob service's base URL (SAS URLs point there).</summary>
+    public Uri ServiceUri => _service.Uri;
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        await _container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: ct);
+        if (_corsOrigins is null) return;
+        // As infra/modules/storage.bicep sets them in Azure: a page may PUT an upload and GET an attachment.
+        var properties = (await _service.GetPropertiesAsync(ct)).Value;
+        properties.Cors = [new BlobCorsRule
+        {
+            AllowedOrigins = _corsOrigins, AllowedMethods = "PUT,GET,HEAD",
+            AllowedHeaders = "content-type,x-ms-blob-type,if-none-match,x-ms-version,x-ms-date", ExposedHeaders = "etag", MaxAgeInSeconds = 600,
+        }];
+        await _service.SetPropertiesAsync(properties, ct);
+    }
 
     public async Task<BlobProperties?> PropertiesOrNullAsync(string blobName, CancellationToken ct)
     {

@@ -19,4 +19,10 @@ public sealed class UploadOptions
     public TimeSpan AttachWithin { get; set; } = TimeSpan.FromMinutes(30);
     public TimeSpan ReadUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
     public long MaxFileSize { get; set; } = 10 * 1024 * 1024;
+    /// <summary>
+    /// Local stand-ins only: origins (comma-separated, or *) whose pages may PUT uploads and read attachments; the
+    /// worker writes them as the blob service's CORS rules at start. Empty: the rules are left alone (in Azure the
+    /// template sets them).
+    /// </summary>
+    public string? CorsOrigins { get; set; }
 }

@@ -33,7 +33,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         api.Run(req, async ct => ApiResult.Ok(await changes.AuditAsync(await api.AgentAsync(req, ct), ticketId, messageId, ct)));
 
     [Function("ExportTicketTranscript")]
-    [ApiOperation(Caller.Agent, typeof(Stream), "Every session and message of the ticket, in order, as a file (json, txt or csv)", Query = ["format"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
+    [ApiOperation(Caller.Agent, typeof(Stream), "Every session and message of the ticket, in order, as a file (json, txt or csv)", Query = ["format"], Content = ["application/json", "text/plain", "text/csv"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> ExportTicketTranscript(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/transcript")] HttpRequest req, string ticketId) =>
         api.Run(req, async ct =>

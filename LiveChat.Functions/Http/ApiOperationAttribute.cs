@@ -18,4 +18,6 @@ public sealed class ApiOperationAttribute(Caller caller, Type response, string s
     public int[] Statuses { get; init; } = [200];
     public string[] Query { get; init; } = [];
     public string[] Errors { get; init; } = [];
+    /// <summary>What a success answers when it is not a JSON document of <see cref="Response"/>: its media types (a file).</summary>
+    public string[] Content { get; init; } = [];
 }

@@ -24,6 +24,18 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
             },
         };
 
+    /// <summary>A file held in memory (the agent console's), with the headers it is served with.</summary>
+    public static ApiResult File(string contentType, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> headers) =>
+        new(StatusCodes.Status200OK, null, contentType)
+        {
+            _stream = (response, ct) =>
+            {
+                foreach (var (name, value) in headers) response.Headers[name] = value;
+                response.ContentLength = content.Length;
+                return response.Body.WriteAsync(content, ct).AsTask();
+            },
+        };
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         // Portuguese texts and SAS URLs stay readable. Relaxed escaping is only unsafe when JSON is pasted into

@@ -116,13 +116,11 @@ public static class OpenApiContract
                     202 => "Accepted",
                     _ => operation.Statuses.Contains(201) ? "Already there (an idempotent retry)" : "OK",
                 },
-                ["content"] = operation.Response == typeof(Stream)
-                    ? new JsonObject // a file (a transcript): one of these, as the format asked for
+                ["content"] = operation.Content.Length > 0
+                    ? new JsonObject(operation.Content.Select(media => KeyValuePair.Create(media, (JsonNode?)new JsonObject // a file
                     {
-                        ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "object" } },
-                        ["text/plain"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } },
-                        ["text/csv"] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } },
-                    }
+                        ["schema"] = new JsonObject { ["type"] = media == "application/json" ? "object" : "string" },
+                    })))
                     : new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas) } },
             };
         foreach (var group in ProblemCodes(operation).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))

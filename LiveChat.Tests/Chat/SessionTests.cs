@@ -106,6 +106,8 @@ public sealed class SessionTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         var none = await Session(chat);
         Assert.Equal(JsonValueKind.Null, none.GetProperty("sessionId").ValueKind);
         Assert.True(none.GetProperty("machineOnline").GetBoolean());
+        Assert.Equal(1, none.GetProperty("ticketRef").GetInt64());
+        Assert.Equal("Impressora não imprime", none.GetProperty("ticketSubject").GetString());
 
         var sessionId = await chat.StartSessionAsync();
         await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "oi" });

@@ -25,7 +25,7 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     {
         var paths = OpenApiContract.Document["paths"]!.AsObject();
         var functions = OpenApiContract.HttpFunctions().ToList();
-        Assert.Equal(36, functions.Count);
+        Assert.Equal(38, functions.Count);
         foreach (var (function, trigger, operation) in functions)
         {
             Assert.True(operation is not null, $"{function} has no [ApiOperation]");
@@ -43,7 +43,7 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, read.Diagnostic?.SpecificationVersion);
         var document = read.Document!;
         Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
-        Assert.Equal(36, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
+        Assert.Equal(38, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
     }
 
     [Fact]

@@ -79,6 +79,22 @@ public sealed class DeploymentTemplateTests
     }
 
     [Fact]
+    public async Task The_agent_console_is_off_unless_asked_for_and_then_its_origin_may_upload_and_connect()
+    {
+        var parameters = (await Compiled.Value)["parameters"]!.AsObject();
+        Assert.False((bool)parameters["enableAgentConsole"]!["defaultValue"]!);
+        Assert.Equal("[if(parameters('enableAgentConsole'), 'true', 'false')]", (string?)(await AppSettingsAsync())["AgentConsole__Enabled"]);
+        // The blob service's CORS rules and SignalR's allowed origins both take the same list, which adds the app's own
+        // origin when the console is on.
+        var resources = (await OfTypeAsync("Microsoft.Resources/deployments")).Single(d => (string?)d["name"] == "livechat-resources");
+        var origins = (string?)resources["properties"]!["template"]!["variables"]!["browserOrigins"];
+        Assert.Equal("[if(parameters('enableAgentConsole'), createArray(parameters('agentWebOrigin'), format('https://{0}.azurewebsites.net', variables('functionAppName'))), createArray(parameters('agentWebOrigin')))]", origins);
+        foreach (var module in new[] { "storage", "signalr" })
+            Assert.Equal("[variables('browserOrigins')]", (string?)(await OfTypeAsync("Microsoft.Resources/deployments"))
+                .Single(d => (string?)d["name"] == module)["properties"]!["parameters"]!["allowedOrigins"]!["value"]);
+    }
+
+    [Fact]
     public async Task No_key_reaches_the_template_or_the_app_settings()
     {
         var text = (await Compiled.Value).ToJsonString();
@@ -142,6 +158,7 @@ public sealed class DeploymentTemplateTests
         ["Cosmos__AcceptSelfSignedCertificate"] = null,                  // the local stand-in's certificate
         ["Cosmos__ConnectionMode"] = null,                               // Gateway for the stand-in; Direct by default
         ["Blob__ConnectionString"] = "Blob__ServiceUri",
+        ["Blob__CorsOrigins"] = null,                                    // the storage account's CORS rules (storage.bicep)
         ["Identity__Issuer"] = null,                                     // from the authority's metadata
         ["Identity__DevSigningKey"] = null,                              // local dev tokens only
     };

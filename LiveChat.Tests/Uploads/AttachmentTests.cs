@@ -64,17 +64,8 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         Assert.Empty((await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages").EnumerateArray());
     }
 
-    /// <summary>The documented three steps: ask for a URL, PUT the file with the returned headers, cite it in a message.</summary>
-    static async Task<string> UploadAsync(HttpClient client, string fileName, string contentType, byte[] bytes, string path = "/api/machine/uploads")
-    {
-        var ticket = await RequestUploadAsync(client, path, fileName, contentType, bytes.Length);
-        var request = new HttpRequestMessage(HttpMethod.Put, ticket.GetProperty("uploadUrl").GetString()) { Content = new ByteArrayContent(bytes) };
-        foreach (var header in ticket.GetProperty("headers").EnumerateObject())
-            if (!request.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString()))
-                request.Content.Headers.TryAddWithoutValidation(header.Name, header.Value.GetString());
-        Assert.Equal(HttpStatusCode.Created, (await Storage.SendAsync(request)).StatusCode);
-        return ticket.GetProperty("attachmentId").GetString()!;
-    }
+    static Task<string> UploadAsync(HttpClient client, string fileName, string contentType, byte[] bytes, string path = "/api/machine/uploads") =>
+        UploadSteps.UploadAsync(client, fileName, contentType, bytes, path);
 
     [Fact]
     public async Task Deleting_a_message_deletes_its_blobs()

@@ -4,8 +4,8 @@ param location string
 param tags object
 param uploadsContainerName string
 param deploymentContainerName string
-@description('Origin of the agent web panel, allowed to PUT attachments straight to Blob Storage.')
-param agentWebOrigin string
+@description('Browser origins (the agent web panel, the agent console when on) allowed to PUT attachments straight to Blob Storage.')
+param allowedOrigins array
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -28,7 +28,7 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
     cors: {
       corsRules: [
         {
-          allowedOrigins: [ agentWebOrigin ]
+          allowedOrigins: allowedOrigins
           allowedMethods: [ 'PUT', 'GET', 'HEAD' ]
           allowedHeaders: [ 'content-type', 'x-ms-blob-type', 'if-none-match', 'x-ms-version', 'x-ms-date' ]
           exposedHeaders: [ 'etag' ]

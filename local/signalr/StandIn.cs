@@ -30,8 +30,12 @@ public static class StandIn
         builder.Services.AddSingleton<IUserIdProvider, ServiceUserIdProvider>();
         builder.Services.AddAuthentication(ClientTokenHandler.SchemeName).AddScheme<AuthenticationSchemeOptions, ClientTokenHandler>(ClientTokenHandler.SchemeName, null);
         builder.Services.AddAuthorization();
+        // As the service's default (allowedOrigins *): browser clients of any origin may negotiate and connect.
+        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
+            policy.SetIsOriginAllowed(_ => true).AllowAnyHeader().AllowAnyMethod().AllowCredentials()));
 
         var app = builder.Build();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHub<ServerlessHub>("/client").RequireAuthorization();

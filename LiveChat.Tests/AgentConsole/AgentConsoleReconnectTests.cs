@@ -1,0 +1,79 @@
+using LiveChat.SignalRStandIn;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LiveChat.Tests.AgentConsole;
+
+/// <summary>The service with a SignalR stand-in of its own, so a test can take SignalR down and bring it back.</summary>
+public sealed class RestartableSignalRApp : LiveChatApp
+{
+    WebApplication? _signalR;
+    string _endpoint = "";
+
+    public override async Task InitializeAsync()
+    {
+        _endpoint = $"http://127.0.0.1:{LocalStack.FreePort()}";
+        await StartSignalRAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override Dictionary<string, string?> Settings => new()
+    {
+        ["SignalR:ConnectionString"] = $"Endpoint={_endpoint};AccessKey={LocalStack.SignalRAccessKey};Version=1.0;",
+        // Publishes failing while it is down open the breaker; it probes again soon, so pushes resume at once.
+        ["SignalR:CircuitBreakDuration"] = "00:00:01",
+    };
+
+    /// <summary>Stops it as a crash or a network drop would look to clients: every connection closes.</summary>
+    public async Task StopSignalRAsync()
+    {
+        await _signalR!.StopAsync();
+        await _signalR.DisposeAsync();
+    }
+
+    /// <summary>A new one on the same address: it knows no connection or group of the old one.</summary>
+    public async Task StartSignalRAsync()
+    {
+        _signalR = StandIn.Build(LocalStack.SignalRAccessKey, ["--urls", _endpoint, "--Logging:LogLevel:Default=Warning"]);
+        await _signalR.StartAsync();
+    }
+}
+
+public sealed class AgentConsoleReconnectTests(RestartableSignalRApp app) : IClassFixture<RestartableSignalRApp>
+{
+    static AgentConsoleReconnectTests() => SetDefaultExpectTimeout(15_000);
+
+    [Fact]
+    public async Task The_console_reconnects_after_SignalR_restarts_and_catches_up()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var page = await Browser.NewPageAsync();
+        // The link ./run.sh prints: signed in, on the ticket.
+        await page.GotoAsync($"{app.BaseAddress}api/console#ticket={chat.TicketId}&token={app.AgentToken(chat.AgentId)}");
+        await Expect(page.Locator("#chat-status")).ToContainTextAsync("Sessão ativa");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Conectado — tempo real");
+        await Post(chat, "antes da queda");
+        await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["antes da queda"]);
+
+        await app.StopSignalRAsync();
+        await Expect(page.Locator("#connection")).Not.ToHaveTextAsync("Conectado — tempo real");
+        await Post(chat, "durante a queda"); // its push is lost
+        await Browser.ScreenshotAsync(page, "4-reconnecting");
+
+        await app.StartSignalRAsync();
+        // Retries back off to 10 s; the reconnect negotiates again (joining the agents' group on the new service).
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Conectado — tempo real", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["antes da queda", "durante a queda"]);
+        await Expect(page.Locator(".session .badge")).ToHaveCountAsync(0); // read: the chat is on screen
+
+        // Live again: a new message arrives by push.
+        await Post(chat, "depois da volta");
+        await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["antes da queda", "durante a queda", "depois da volta"]);
+    }
+
+    static async Task Post(ChatScenario chat, string body) =>
+        (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body })).EnsureSuccessStatusCode();
+}

@@ -1,0 +1,49 @@
+using LiveChat.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace LiveChat.Tests.AgentConsole;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here), launched once
+/// for the run. LIVECHAT_CHROMIUM names another Chromium; test.sh installs the package when it is missing.
+/// </summary>
+public static class Browser
+{
+    static readonly Lazy<Task<IBrowser>> Shared = new(LaunchAsync);
+
+    public static string ScreenshotFolder { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("LIVECHAT_TEST_RESULTS") ?? Path.Combine(LocalStack.RepoRoot, "TestResults"), "console");
+
+    /// <summary>A page of its own (fresh storage), with the console's pt-BR locale.</summary>
+    public static async Task<IPage> NewPageAsync()
+    {
+        var browser = await Shared.Value;
+        var context = await browser.NewContextAsync(new() { Locale = "pt-BR", TimezoneId = "America/Sao_Paulo", ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(ScreenshotFolder);
+        return page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png") });
+    }
+
+    static async Task<IBrowser> LaunchAsync()
+    {
+        var executable = Environment.GetEnvironmentVariable("LIVECHAT_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(executable))
+            throw new InvalidOperationException($"No Chromium at {executable}: install Debian's chromium package (test.sh does) or set LIVECHAT_CHROMIUM.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = executable, Headless = true,
+            // No calls home: this machine's network refuses them, and they would only slow the start.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { browser.CloseAsync().Wait(5000); playwright.Dispose(); };
+        return browser;
+    }
+}
