@@ -118,6 +118,7 @@ function setUnread(sessionId, unreadCount) {
 async function openTicket(ticketId) {
   const [current, history] = await Promise.all([api.ticketSession(ticketId), api.history(ticketId)]);
   $('open-error').textContent = '';
+  $('chat-error').textContent = '';
   const title = `#${current.ticketRef} — ${current.ticketSubject}`;
   chat = { ticketId, session: current.sessionId ? current : null, machineOnline: current.machineOnline, messages: new Map(), cursor: null, attachment: null, sendKey: null };
   $('chat-title').textContent = title;
@@ -329,24 +330,21 @@ async function reloadWindow() {
 
 // ---- wiring ----
 
-/** Shows a failure next to what the agent was doing. */
-function report(promise, target = null) {
-  Promise.resolve(promise).catch(error => {
-    const where = target ?? ($('workspace').hidden ? 'sign-in-error' : chat?.session ? 'composer-error' : 'open-error');
-    $(where).textContent = error.message;
-  });
+/** Shows a failure (the service's Portuguese detail) next to what the agent was doing. */
+function report(promise, where) {
+  Promise.resolve(promise).catch(error => { $(where).textContent = error.message; });
 }
 
-$('sign-in-form').addEventListener('submit', e => { e.preventDefault(); report(signIn($('token').value.trim())); });
+$('sign-in-form').addEventListener('submit', e => { e.preventDefault(); report(signIn($('token').value.trim()), 'sign-in-error'); });
 $('sign-out').addEventListener('click', () => signOut());
 $('open-ticket').addEventListener('submit', e => { e.preventDefault(); report(openTicket($('ticket-id').value.trim()), 'open-error'); });
-$('composer').addEventListener('submit', e => { e.preventDefault(); report(send()); });
+$('composer').addEventListener('submit', e => { e.preventDefault(); report(send(), 'composer-error'); });
 $('message').addEventListener('keydown', e => {
-  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); report(send()); }
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); report(send(), 'composer-error'); }
 });
 $('message').addEventListener('input', typed);
-$('file').addEventListener('change', () => { if ($('file').files[0]) report(attach($('file').files[0])); });
-$('start-session').addEventListener('click', () => report(api.startSession(chat.ticketId).then(() => openTicket(chat.ticketId))));
+$('file').addEventListener('change', () => { if ($('file').files[0]) report(attach($('file').files[0]), 'composer-error'); });
+$('start-session').addEventListener('click', () => report(api.startSession(chat.ticketId).then(() => openTicket(chat.ticketId)), 'chat-error'));
 $('end-session').addEventListener('click', () => {
   const button = $('end-session');
   if (button.dataset.confirm !== 'yes') {
@@ -356,12 +354,12 @@ $('end-session').addEventListener('click', () => {
     return;
   }
   button.dataset.confirm = '';
-  report(api.endSession(chat.session.sessionId).then(() => openTicket(chat.ticketId)));
+  report(api.endSession(chat.session.sessionId).then(() => openTicket(chat.ticketId)), 'chat-error');
 });
-document.addEventListener('visibilitychange', () => report(markRead()));
+document.addEventListener('visibilitychange', () => report(markRead(), 'chat-error'));
 setInterval(() => { if (api && realtimeState !== 'online') catchUp().catch(() => {}); }, 10_000);
 
 const fragment = readFragment();
 const token = fragment.token ?? sessionStorage.getItem(TOKEN_KEY);
-if (token) report(signIn(token, fragment.ticket));
+if (token) report(signIn(token, fragment.ticket), 'open-error');
 else signOut();

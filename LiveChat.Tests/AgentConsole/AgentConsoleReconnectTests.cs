@@ -26,6 +26,12 @@ public sealed class RestartableSignalRApp : LiveChatApp
         ["SignalR:CircuitBreakDuration"] = "00:00:01",
     };
 
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_signalR is not null) await _signalR.DisposeAsync();
+    }
+
     /// <summary>Stops it as a crash or a network drop would look to clients: every connection closes.</summary>
     public async Task StopSignalRAsync()
     {

@@ -154,6 +154,15 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         await page.GetByLabel("Abrir ticket pelo ID").PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Ticket não encontrado");
 
+        // A refusal of the service shows where the agent acted, in its words.
+        var (offlineMachine, _, _) = await tenant.MachineAsync(online: false);
+        var ticket = await tenant.TicketAsync(offlineMachine, reference: 7, subject: "Máquina desligada");
+        await page.GetByLabel("Abrir ticket pelo ID").FillAsync(ticket);
+        await page.GetByLabel("Abrir ticket pelo ID").PressAsync("Enter");
+        await Expect(page.Locator("#chat-status")).ToHaveTextAsync("Sem sessão ativa · máquina offline");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Iniciar chat" }).ClickAsync();
+        await Expect(page.Locator("#chat-error")).ToHaveTextAsync("Máquina offline. A máquina precisa estar online para iniciar o chat.");
+
         // Kept for this tab only (a reload stays signed in), never in localStorage; "Sair" forgets it.
         await page.ReloadAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sessões ativas" })).ToBeVisibleAsync();

@@ -35,15 +35,14 @@ public static class Browser
         var executable = Environment.GetEnvironmentVariable("LIVECHAT_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(executable))
             throw new InvalidOperationException($"No Chromium at {executable}: install Debian's chromium package (test.sh does) or set LIVECHAT_CHROMIUM.");
+        // Not closed by hand: Playwright's driver stops the browser when the test process ends.
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new()
+        return await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = executable, Headless = true,
             // No calls home: this machine's network refuses them, and they would only slow the start.
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
         });
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => { browser.CloseAsync().Wait(5000); playwright.Dispose(); };
-        return browser;
     }
 }

@@ -55,7 +55,7 @@ public class LiveChatApp : IAsyncLifetime
     public virtual string AgentToken(string userId, TimeSpan? lifetime = null) =>
         DevTokens.Mint(Identity, userId, TimeProvider.System.GetUtcNow(), lifetime ?? TimeSpan.FromHours(1));
 
-    public Task DisposeAsync() => Task.CompletedTask; // shared for the run; stopped when the test process exits
+    public virtual Task DisposeAsync() => Task.CompletedTask; // shared for the run; stopped when the test process exits
 
     sealed record RunningApp(WebApplication Host, ServiceProvider Services, Uri BaseAddress, ConcurrentQueue<string> Logs)
     {
