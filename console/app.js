@@ -175,9 +175,15 @@ function showMessage(message) {
   if (existing) existing.replaceWith(node);
   else {
     $('messages').append(node);
-    node.scrollIntoView({ block: 'end' });
+    scrollToNewest();
   }
   if (message.isFromMachine) $('typing').textContent = '';
+}
+
+/** Also when a picture has loaded, which makes its message taller. */
+function scrollToNewest() {
+  const log = $('messages').parentElement;
+  log.scrollTop = log.scrollHeight;
 }
 
 function renderMessage(message) {
@@ -200,7 +206,7 @@ function renderAttachment(attachment) {
   const label = `${attachment.name} (${Math.max(1, Math.round(attachment.size / 1024))} KB)`;
   if (!attachment.url) return el('li', { text: `${label} — indisponível` });
   return el('li', {},
-    attachment.type.startsWith('image/') ? el('img', { src: attachment.url, alt: attachment.name, class: 'preview' }) : null,
+    attachment.type.startsWith('image/') ? el('img', { src: attachment.url, alt: attachment.name, class: 'preview', onload: scrollToNewest }) : null,
     el('a', { href: attachment.url, target: '_blank', rel: 'noopener noreferrer', text: label }));
 }
 

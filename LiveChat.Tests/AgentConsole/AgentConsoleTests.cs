@@ -98,6 +98,7 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         await Expect(preview).ToBeVisibleAsync();
         await Eventually(() => preview.EvaluateAsync<bool>("img => img.complete && img.naturalWidth === 320"));
         await Browser.ScreenshotAsync(page, "1-chat");
+        await Browser.AssertAccessibleAsync(page);
 
         // A second ticket's session, started elsewhere: it appears, and its unread badge rises while another chat is open.
         var otherTicket = await chat.Tenant.TicketAsync(chat.MachineId, reference: 2, subject: "Sem internet");
@@ -108,6 +109,7 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         await MachinePostsAsync(chat, otherTicket, "Alguém?");
         await Expect(Session(page, otherTicket).Locator(".badge")).ToHaveTextAsync("2");
         await Browser.ScreenshotAsync(page, "2-unread-badge");
+        await Browser.AssertAccessibleAsync(page);
 
         // Opening it reads them: the badge clears and the machine sees its messages read.
         await Session(page, otherTicket).ClickAsync();
@@ -128,6 +130,7 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         var stillActive = await (await chat.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync();
         Assert.Equal(chat.TicketId, Assert.Single(stillActive.EnumerateArray()).GetProperty("ticketId").GetString());
         await Browser.ScreenshotAsync(page, "3-session-ended");
+        await Browser.AssertAccessibleAsync(page);
 
         // The agent's token only ever travelled in headers: no URL the page asked for holds it.
         Assert.DoesNotContain(requests, url => url.Contains(agentToken));
@@ -145,6 +148,7 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         await page.GetByLabel("Token de acesso").PressAsync("Enter");
         await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Token de acesso inválido ou expirado.");
         await Browser.ScreenshotAsync(page, "0-sign-in");
+        await Browser.AssertAccessibleAsync(page);
 
         await page.GetByLabel("Token de acesso").FillAsync(app.AgentToken(agentId));
         await page.GetByRole(AriaRole.Button, new() { Name = "Entrar" }).ClickAsync();

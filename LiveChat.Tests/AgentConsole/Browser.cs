@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -28,6 +29,14 @@ public static class Browser
     {
         Directory.CreateDirectory(ScreenshotFolder);
         return page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotFolder, name + ".png") });
+    }
+
+    /// <summary>axe-core's WCAG checks on the page as it is now: labels, roles, contrast, keyboard reachability.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.True(result.Violations.Length == 0, string.Join('\n', result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} — {string.Join(" | ", v.Nodes.Select(n => n.Html))}")));
     }
 
     static async Task<IBrowser> LaunchAsync()
