@@ -10,6 +10,23 @@ namespace LiveChat.Tests.Limits;
 public sealed class CallerLimitsTests
 {
     [Fact]
+    public void Buckets_of_callers_gone_quiet_are_dropped_and_busy_ones_kept()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
+        var limits = new CallerLimits(Options.Create(new RateLimitOptions { Posts = new Bucket { Burst = 2, PerMinute = 6 } }), clock);
+        for (var i = 0; i < CallerLimits.PruneAbove; i++) limits.Take(LimitedCall.Posts, $"quiet-{i}");
+        limits.Take(LimitedCall.Posts, "busy");
+        limits.Take(LimitedCall.Posts, "busy");
+        Assert.Equal(CallerLimits.PruneAbove + 1, limits.BucketCount); // nothing refilled yet: all kept
+
+        clock.Advance(TimeSpan.FromSeconds(10));                         // the quiet ones are full again, "busy" is not
+        limits.Take(LimitedCall.Posts, "newcomer");
+        Assert.Equal(2, limits.BucketCount);
+        limits.Take(LimitedCall.Posts, "busy");                          // its half-refilled bucket was kept: 1 token left…
+        Assert.Throws<LiveChatException>(() => limits.Take(LimitedCall.Posts, "busy")); // …and no more
+    }
+
+    [Fact]
     public void A_burst_then_one_call_per_refill_interval_per_caller_and_kind()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(56));
