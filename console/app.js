@@ -13,6 +13,7 @@ const END_REASONS = {
 const CONNECTION = {
   connecting: 'Conectando…', online: 'Conectado — tempo real', reconnecting: 'Reconectando…',
   offline: 'Sem conexão — tentando de novo', unavailable: 'Tempo real indisponível — atualizando a cada 10 s',
+  noNetwork: 'Sem rede — aguardando',
 };
 const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit' });
 const dateTime = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeStyle: 'short' });
@@ -82,6 +83,12 @@ function signOut(message = '') {
 
 function setConnection(state) {
   realtimeState = state;
+  showConnection();
+}
+
+/** The browser's own word on the network comes first: a WebSocket may look alive for a while after it dropped. */
+function showConnection() {
+  const state = navigator.onLine ? realtimeState : 'noNetwork';
   $('connection').textContent = CONNECTION[state];
   $('connection').dataset.state = state;
 }
@@ -362,6 +369,9 @@ $('end-session').addEventListener('click', () => {
   button.dataset.confirm = '';
   report(api.endSession(chat.session.sessionId).then(() => openTicket(chat.ticketId)), 'chat-error');
 });
+window.addEventListener('offline', showConnection);
+// Back on the network: catch up at once rather than wait for SignalR to notice (or for the next event).
+window.addEventListener('online', () => { showConnection(); if (api) catchUp().catch(() => {}); });
 document.addEventListener('visibilitychange', () => report(markRead(), 'chat-error'));
 setInterval(() => { if (api && realtimeState !== 'online') catchUp().catch(() => {}); }, 10_000);
 

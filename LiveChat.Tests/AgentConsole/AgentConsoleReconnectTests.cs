@@ -80,6 +80,29 @@ public sealed class AgentConsoleReconnectTests(RestartableSignalRApp app) : ICla
         await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["antes da queda", "durante a queda", "depois da volta"]);
     }
 
+    [Fact]
+    public async Task The_console_comes_back_from_a_network_drop_on_its_own()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync($"{app.BaseAddress}api/console#ticket={chat.TicketId}&token={app.AgentToken(chat.AgentId)}");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Conectado — tempo real");
+
+        // The browser loses the network (Chromium's offline emulation): the page says so, and once the network is
+        // back it reconnects and fetches what the machine wrote meanwhile.
+        await page.Context.SetOfflineAsync(true);
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Sem rede — aguardando");
+        await Post(chat, "enquanto estava sem rede");
+        await Browser.ScreenshotAsync(page, "5-no-network");
+        await page.Context.SetOfflineAsync(false);
+
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Conectado — tempo real", new() { Timeout = 30_000 });
+        await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["enquanto estava sem rede"]);
+        await Post(chat, "de volta");
+        await Expect(page.Locator("#messages .from-machine .body")).ToHaveTextAsync(["enquanto estava sem rede", "de volta"]);
+    }
+
     static async Task Post(ChatScenario chat, string body) =>
         (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body })).EnsureSuccessStatusCode();
 }
