@@ -50,6 +50,7 @@ function readFragment() {
 }
 
 async function signIn(token, ticket = null) {
+  realtime?.stop();
   api = createApi(token, error => signOut(error.message));
   try {
     sessions = await api.sessions();
@@ -105,7 +106,7 @@ function renderSessions() {
   list.replaceChildren(...sessions.map(s => el('li', {},
     el('button', {
       type: 'button', class: 'session', 'data-ticket': s.ticketId, 'aria-current': chat?.ticketId === s.ticketId ? 'true' : null,
-      onclick: () => openTicket(s.ticketId),
+      onclick: () => report(openTicket(s.ticketId), 'open-error'),
     },
     el('span', { class: 'ref', text: `#${s.ticketRef}` }),
     el('span', { class: 'subject', text: s.ticketSubject }),
@@ -126,9 +127,8 @@ async function openTicket(ticketId) {
   const [current, history] = await Promise.all([api.ticketSession(ticketId), api.history(ticketId)]);
   $('open-error').textContent = '';
   $('chat-error').textContent = '';
-  const title = `#${current.ticketRef} — ${current.ticketSubject}`;
   chat = { ticketId, session: current.sessionId ? current : null, machineOnline: current.machineOnline, messages: new Map(), cursor: null, attachment: null, sendKey: null };
-  $('chat-title').textContent = title;
+  $('chat-title').textContent = `#${current.ticketRef} — ${current.ticketSubject}`;
   renderEarlier(history.sessions.filter(s => s.sessionId !== chat.session?.sessionId));
   $('messages').replaceChildren();
   $('typing').textContent = '';
