@@ -24,13 +24,13 @@ public sealed class AgentConsoleOptions
 public sealed class AgentConsoleFunctions(Api api, IOptions<AgentConsoleOptions> options, AgentConsoleFiles files)
 {
     [Function("AgentConsole")]
-    [ApiOperation(Caller.Anonymous, typeof(string), "The agent console page (when AgentConsole:Enabled)", Content = ["text/html"], Errors = ["console_disabled"])]
+    [ApiOperation(Caller.Anonymous, typeof(string), "The agent console page (when AgentConsole:Enabled)", Content = ["text/html"], Errors = ["console_disabled"], UsesStore = false)]
     public Task<IActionResult> Page(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest req) =>
         api.Run(req, _ => Task.FromResult(Serve(req, "index.html")));
 
     [Function("AgentConsoleFile")]
-    [ApiOperation(Caller.Anonymous, typeof(string), "A file of the agent console: script, style sheet or the SignalR client", Content = ["text/javascript", "text/css"], Errors = ["console_disabled", "console_file_not_found"])]
+    [ApiOperation(Caller.Anonymous, typeof(string), "A file of the agent console: script, style sheet or the SignalR client", Content = ["text/javascript", "text/css"], Errors = ["console_disabled", "console_file_not_found"], UsesStore = false)]
     public Task<IActionResult> File(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{file}")] HttpRequest req, string file) =>
         api.Run(req, _ => Task.FromResult(Serve(req, file)));

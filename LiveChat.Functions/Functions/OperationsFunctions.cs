@@ -21,7 +21,7 @@ public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySw
             : new ApiResult(StatusCodes.Status503ServiceUnavailable, new HealthStatus("degraded", "unreachable")));
 
     [Function("GetOpenApiDocument")]
-    [ApiOperation(Caller.Anonymous, typeof(JsonObject), "This API's OpenAPI 3.1 document (as openapi.json in the repository)")]
+    [ApiOperation(Caller.Anonymous, typeof(JsonObject), "This API's OpenAPI 3.1 document (as openapi.json in the repository)", UsesStore = false)]
     public Task<IActionResult> GetOpenApiDocument(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest req) =>
         api.Run(req, _ => Task.FromResult(ApiResult.Ok(OpenApiContract.Document)));

@@ -20,4 +20,6 @@ public sealed class ApiOperationAttribute(Caller caller, Type response, string s
     public string[] Errors { get; init; } = [];
     /// <summary>What a success answers when it is not a JSON document of <see cref="Response"/>: its media types (a file).</summary>
     public string[] Content { get; init; } = [];
+    /// <summary>False for a call that reads no store (so never answers store_unavailable).</summary>
+    public bool UsesStore { get; init; } = true;
 }

@@ -161,7 +161,7 @@ public static class OpenApiContract
             Caller.Agent => codes.Concat(["agent_token_missing", "agent_token_invalid", "agent_unknown", "identity_unavailable"]),
             _ => codes,
         };
-        return codes.Concat(["store_unavailable", "internal_error"]).Distinct().OrderBy(c => c, StringComparer.Ordinal)
+        return codes.Concat(operation.UsesStore ? ["store_unavailable", "internal_error"] : ["internal_error"]).Distinct().OrderBy(c => c, StringComparer.Ordinal)
             .Select(c => StatusOfCode.ContainsKey(c) ? c : throw new InvalidOperationException($"Unknown problem code {c}."));
     }
 
