@@ -176,6 +176,52 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.Equal(0, await page.EvaluateAsync<int>("sessionStorage.length"));
     }
 
+    [Fact]
+    public async Task Everything_can_be_done_from_the_keyboard()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var page = await Browser.NewPageAsync();
+        await page.GotoAsync($"{app.BaseAddress}api/console#token={app.AgentToken(chat.AgentId)}");
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("Conectado — tempo real");
+
+        // Tab to the session, Enter opens it and puts the cursor in the message box; Enter sends.
+        await TabToAsync(page, $"document.activeElement.dataset.ticket === '{chat.TicketId}'");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.GetByLabel("Mensagem")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync("pelo teclado");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#messages .from-agent .body")).ToHaveTextAsync("pelo teclado");
+
+        // Tab to the file input, Space opens the file chooser; back in the message box, Enter sends the attachment.
+        await TabToAsync(page, "document.activeElement.id === 'file'");
+        var chooser = await page.RunAndWaitForFileChooserAsync(() => page.Keyboard.PressAsync("Space"));
+        await chooser.SetFilesAsync(new FilePayload { Name = "log.txt", MimeType = "text/plain", Buffer = "erro 0x1F"u8.ToArray() });
+        await Expect(page.Locator("#pending")).ToContainTextAsync("log.txt");
+        await TabToAsync(page, "document.activeElement.id === 'message'", backwards: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#messages .from-agent a", new() { HasText = "log.txt" })).ToBeVisibleAsync();
+
+        // Shift+Tab up to "Encerrar sessão"; Enter, and Enter again to confirm.
+        await TabToAsync(page, "document.activeElement.id === 'end-session'", backwards: true);
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#end-session")).ToHaveTextAsync("Confirmar encerramento");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(page.Locator("#chat-status")).ToContainTextAsync("Sem sessão ativa");
+        Assert.Empty((await (await chat.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync()).EnumerateArray());
+    }
+
+    /// <summary>Presses Tab (or Shift+Tab) until the focused element is the one described, as a keyboard user would.</summary>
+    static async Task TabToAsync(IPage page, string isFocused, bool backwards = false)
+    {
+        for (var presses = 0; presses < 40; presses++)
+        {
+            if (await page.EvaluateAsync<bool>(isFocused)) return;
+            await page.Keyboard.PressAsync(backwards ? "Shift+Tab" : "Tab");
+        }
+        Assert.Fail($"Not reached with the keyboard: {isFocused}");
+    }
+
     static ILocator Session(IPage page, string ticketId) => page.Locator($"button.session[data-ticket='{ticketId}']");
 
     static async Task<string> MachinePostsAsync(ChatScenario chat, string ticketId, string body) =>
