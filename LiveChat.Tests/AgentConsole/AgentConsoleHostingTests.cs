@@ -10,6 +10,7 @@ public sealed class AgentConsoleOffApp : LiveChatApp
 }
 
 /// <summary>How the worker serves the console's files: only them, with a strict policy, and nothing when it is off.</summary>
+[Collection(BrowserCollection.Name)] // its extra worker starts in the quiet phase too
 public sealed class AgentConsoleHostingTests(LiveChatApp app, AgentConsoleOffApp off) : IClassFixture<LiveChatApp>, IClassFixture<AgentConsoleOffApp>
 {
     [Theory]

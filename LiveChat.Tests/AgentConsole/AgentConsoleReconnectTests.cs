@@ -47,6 +47,7 @@ public sealed class RestartableSignalRApp : LiveChatApp
     }
 }
 
+[Collection(BrowserCollection.Name)]
 public sealed class AgentConsoleReconnectTests(RestartableSignalRApp app) : IClassFixture<RestartableSignalRApp>
 {
     static AgentConsoleReconnectTests() => SetDefaultExpectTimeout(15_000);

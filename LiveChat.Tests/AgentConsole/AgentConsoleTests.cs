@@ -9,6 +9,7 @@ namespace LiveChat.Tests.AgentConsole;
 /// The agent console in a real browser (Chromium) against the running service, the machine played over HTTP as a
 /// machine agent would. Screenshots of the main states go to TestResults/console.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 {
     static readonly HttpClient Storage = new();

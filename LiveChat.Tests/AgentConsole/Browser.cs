@@ -5,6 +5,16 @@ using Microsoft.Playwright;
 namespace LiveChat.Tests.AgentConsole;
 
 /// <summary>
+/// The console's tests run on their own, after the others: Chromium and the workers of their own fixtures take the CPU
+/// that timing-sensitive tests (pushes within their publish timeout) need on a 2-core machine.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BrowserCollection
+{
+    public const string Name = "Browser";
+}
+
+/// <summary>
 /// Debian's Chromium driven by Playwright (Playwright's own browser download is not reachable here), launched once
 /// for the run. LIVECHAT_CHROMIUM names another Chromium; test.sh installs the package when it is missing.
 /// </summary>
