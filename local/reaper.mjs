@@ -1,0 +1,22 @@
+// Stops what a test run left behind. `dotnet test` may end the test process before its exit handlers run, which
+// leaves the worker processes and node stand-ins it started orphaned. This watches that process and, once it is
+// gone, kills the orphans whose command line names one of the given paths (this checkout's worker and stand-ins).
+// An orphan's parent is init or the same subreaper this script now has; a running ./run.sh's children are not.
+//   node local/reaper.mjs <test process id> <path>...
+import fs from 'node:fs';
+
+const [watched, ...paths] = process.argv.slice(2);
+const alive = pid => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
+
+setInterval(() => {
+  if (alive(watched)) return;
+  const orphanParents = new Set(['1', String(process.ppid)]);
+  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p) && p !== String(process.pid))) {
+    try {
+      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
+      if (orphanParents.has(parent) && paths.some(p => cmdline.includes(p))) process.kill(Number(pid), 'SIGKILL');
+    } catch { /* gone meanwhile */ }
+  }
+  process.exit(0);
+}, 1000);
