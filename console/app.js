@@ -219,12 +219,13 @@ function renderAttachment(attachment) {
 
 /** Marks the machine's unread messages read while the chat is on screen (not in a background tab). */
 async function markRead() {
-  if (!chat?.session || document.visibilityState !== 'visible') return;
-  const unread = [...chat.messages.values()].filter(m => m.isFromMachine && !m.readByAgentAt).map(m => m.id);
-  for (let i = 0; i < unread.length; i += 50) await api.markRead(chat.ticketId, unread.slice(i, i + 50));
-  for (const id of unread) chat.messages.get(id).readByAgentAt = Date.now();
+  const open = chat;
+  if (!open?.session || document.visibilityState !== 'visible') return;
+  const unread = [...open.messages.values()].filter(m => m.isFromMachine && !m.readByAgentAt);
+  for (let i = 0; i < unread.length; i += 50) await api.markRead(open.ticketId, unread.slice(i, i + 50).map(m => m.id));
+  for (const message of unread) message.readByAgentAt = Date.now();
   // Everything shown is read; the service's unreadChanged follows (and corrects this if more came meanwhile).
-  if (unread.length > 0) setUnread(chat.session.sessionId, 0);
+  if (unread.length > 0) setUnread(open.session.sessionId, 0);
 }
 
 async function catchUp() {
