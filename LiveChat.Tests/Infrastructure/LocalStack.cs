@@ -39,9 +39,10 @@ public sealed class LocalStack
         var local = Path.Combine(RepoRoot, "local");
         if (!Directory.Exists(Path.Combine(local, "node_modules")))
             throw new InvalidOperationException("Run `npm ci --prefix local` (the README's test command does) before the tests.");
+        // Not stopped with the rest: it must outlive this process, whose exit handlers may be cut short.
         if (OperatingSystem.IsLinux())
-            processes.Add(StartNode(Path.Combine(local, "reaper.mjs"), Environment.ProcessId.ToString(),
-                Path.Combine(RepoRoot, "LiveChat.Functions", "bin"), Path.Combine(local, "cosmos", "server.js"), Path.Combine(local, "node_modules", "azurite")));
+            StartNode(Path.Combine(local, "reaper.mjs"), Environment.ProcessId.ToString(),
+                Path.Combine(RepoRoot, "LiveChat.Functions", "bin"), Path.Combine(local, "cosmos", "server.js"), Path.Combine(local, "node_modules", "azurite"));
 
         if (cosmos is null)
         {
