@@ -3,7 +3,7 @@
 // gone, kills the orphans whose command line names one of the given paths (this checkout's worker and stand-ins).
 // An orphan's parent is init or the same subreaper this script now has; a running ./run.sh's children are not.
 //   node local/reaper.mjs <test process id> <path>...
-import fs from 'node:fs';
+import { killMatching } from './orphans.mjs';
 
 const [watched, ...paths] = process.argv.slice(2);
 const alive = pid => { try { process.kill(Number(pid), 0); return true; } catch { return false; } };
@@ -11,12 +11,6 @@ const alive = pid => { try { process.kill(Number(pid), 0); return true; } catch 
 setInterval(() => {
   if (alive(watched)) return;
   const orphanParents = new Set(['1', String(process.ppid)]);
-  for (const pid of fs.readdirSync('/proc').filter(p => /^\d+$/.test(p) && p !== String(process.pid))) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      if (orphanParents.has(parent) && paths.some(p => cmdline.includes(p))) process.kill(Number(pid), 'SIGKILL');
-    } catch { /* gone meanwhile */ }
-  }
+  killMatching((cmdline, parent) => orphanParents.has(parent) && paths.some(p => cmdline.includes(p)));
   process.exit(0);
 }, 1000);

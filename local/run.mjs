@@ -13,6 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { killMatching } from './orphans.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const logs = path.join(root, '.local', 'stack');
@@ -91,15 +92,7 @@ async function stop(code) {
 function killOrphanedWorkers() {
   const worker = release('LiveChat.Functions', 'LiveChat.Functions.dll');
   const parents = new Set(['1', String(process.pid), ...children.map(c => String(c.child.pid))]);
-  let pids = [];
-  try { pids = fs.readdirSync('/proc').filter(p => /^\d+$/.test(p)); } catch { return; }
-  for (const pid of pids) {
-    try {
-      const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      if (cmdline.includes(worker) && cmdline.includes('--functions-worker-id') && parents.has(parent)) process.kill(Number(pid), 'SIGKILL');
-    } catch { /* gone meanwhile */ }
-  }
+  killMatching((cmdline, parent) => cmdline.includes(worker) && cmdline.includes('--functions-worker-id') && parents.has(parent));
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
