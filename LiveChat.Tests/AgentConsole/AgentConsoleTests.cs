@@ -232,13 +232,6 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
     static async Task<List<JsonElement>> MachineMessagesAsync(ChatScenario chat, string ticketId) =>
         [.. (await (await chat.Machine.GetAsync($"/api/machine/tickets/{ticketId}/chat/messages")).OkJsonAsync()).GetProperty("messages").EnumerateArray()];
 
-    static async Task Eventually(Func<Task<bool>> condition, int timeoutMs = 15_000)
-    {
-        for (var waited = 0; waited < timeoutMs; waited += 100)
-        {
-            if (await condition()) return;
-            await Task.Delay(100);
-        }
-        Assert.True(await condition(), "The condition did not hold in time.");
-    }
+    static async Task Eventually(Func<Task<bool>> condition) =>
+        Assert.True(await Poll.UntilAsync(condition, 15_000), "The condition did not hold in time.");
 }

@@ -15,11 +15,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
 
     static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000)
     {
-        for (var waited = 0; !condition(); waited += 50)
-        {
-            if (waited > timeoutMs) throw new TimeoutException("The condition did not hold in time.");
-            await Task.Delay(50);
-        }
+        if (!await Poll.UntilAsync(condition, timeoutMs)) throw new TimeoutException("The condition did not hold in time.");
     }
 
     [Fact]

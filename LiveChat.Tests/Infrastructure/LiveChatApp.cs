@@ -39,15 +39,7 @@ public class LiveChatApp : IAsyncLifetime
     }
 
     /// <summary>The worker's logs reach the host over gRPC, possibly just after the response that caused them.</summary>
-    public async Task<bool> LoggedAsync(Func<string, bool> line, int timeoutMs = 5000)
-    {
-        for (var waited = 0; waited < timeoutMs; waited += 50)
-        {
-            if (Logs.Any(line)) return true;
-            await Task.Delay(50);
-        }
-        return Logs.Any(line);
-    }
+    public Task<bool> LoggedAsync(Func<string, bool> line, int timeoutMs = 5000) => Poll.UntilAsync(() => Logs.Any(line), timeoutMs);
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
 

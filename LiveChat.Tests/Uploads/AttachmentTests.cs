@@ -2,15 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using LiveChat.Tests.Infrastructure;
+using static LiveChat.Tests.Infrastructure.UploadSteps;
 
 namespace LiveChat.Tests.Uploads;
 
 public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 {
     static readonly HttpClient Storage = new();
-
-    static async Task<JsonElement> RequestUploadAsync(HttpClient client, string path, string fileName, string contentType, long size) =>
-        await (await client.PostJsonAsync(path, new { fileName, contentType, size })).OkJsonAsync();
 
     static async Task<HttpResponseMessage> PutAsync(string url, byte[] bytes, string contentType, bool ifNoneMatch = true)
     {
@@ -35,7 +33,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        var ticket = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", fileName, "text/plain", 2);
+        var ticket = await RequestUploadAsync(chat.Machine, fileName, "text/plain", 2);
         var url = ticket.GetProperty("uploadUrl").GetString()!;
         // RFC 3986: only unreserved, reserved and percent-encoded characters, so curl and urllib accept it as given.
         Assert.Matches("^https?://[A-Za-z0-9._~:/?@!$&'()*+,;=%-]+$", url);
@@ -53,7 +51,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
         byte[] executable = [0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF];
-        var ticket = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "photo.png", "image/png", executable.Length);
+        var ticket = await RequestUploadAsync(chat.Machine, "photo.png", "image/png", executable.Length);
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(ticket.GetProperty("uploadUrl").GetString()!, executable, "image/png")).StatusCode);
         var id = ticket.GetProperty("attachmentId").GetString();
 
@@ -63,9 +61,6 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
             new { body = "foto", attachments = new[] { new { storageId = id } } })).AssertProblemAsync(400, "attachment_not_found");
         Assert.Empty((await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages").EnumerateArray());
     }
-
-    static Task<string> UploadAsync(HttpClient client, string fileName, string contentType, byte[] bytes, string path = "/api/machine/uploads") =>
-        UploadSteps.UploadAsync(client, fileName, contentType, bytes, path);
 
     [Fact]
     public async Task Deleting_a_message_deletes_its_blobs()
@@ -112,7 +107,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
     public async Task The_upload_url_only_creates_its_one_blob_once()
     {
         var chat = await app.ChatAsync();
-        var ticket = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "notes.txt", "text/plain", 5);
+        var ticket = await RequestUploadAsync(chat.Machine, "notes.txt", "text/plain", 5);
         var url = ticket.GetProperty("uploadUrl").GetString()!;
         Assert.Contains("sp=c", url);
         Assert.DoesNotContain("sig=", ticket.GetProperty("attachmentId").GetString());
@@ -138,7 +133,7 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         await (await chat.Machine.PostRawAsync("/api/machine/uploads", "{\"fileName\":\"a.pdf\",\"contentType\":\"application/pdf\",\"size\":\"big\"}")).AssertProblemAsync(400, "invalid_json");
         await (await app.CreateClient().PostJsonAsync("/api/machine/uploads", new { fileName = "a.pdf", contentType = "application/pdf", size = 1 })).AssertProblemAsync(401, "machine_token_missing");
 
-        var traversal = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "..\\..\\etc/relatório final.pdf", "application/pdf", 1);
+        var traversal = await RequestUploadAsync(chat.Machine, "..\\..\\etc/relatório final.pdf", "application/pdf", 1);
         Assert.Equal("relatório final.pdf", traversal.GetProperty("fileName").GetString());
         Assert.Matches($"^\\d{{10}}/{chat.Tenant.Id}/{chat.MachineId}/[0-9a-f]{{32}}/relatório final.pdf$", traversal.GetProperty("attachmentId").GetString());
     }
@@ -150,14 +145,14 @@ public sealed class AttachmentTests(LiveChatApp app) : IClassFixture<LiveChatApp
         await chat.StartSessionAsync();
         var post = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
 
-        var big = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "big.pdf", "application/pdf", 1000);
+        var big = await RequestUploadAsync(chat.Machine, "big.pdf", "application/pdf", 1000);
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(big.GetProperty("uploadUrl").GetString()!, new byte[12 * 1024 * 1024], "application/pdf")).StatusCode);
         await (await chat.Machine.PostJsonAsync(post, new { body = "veja", attachments = new[] { new { storageId = big.GetProperty("attachmentId").GetString() } } }))
             .AssertProblemAsync(400, "file_too_large");
         await (await chat.Machine.PostJsonAsync(post, new { body = "veja", attachments = new[] { new { storageId = big.GetProperty("attachmentId").GetString() } } }))
             .AssertProblemAsync(400, "attachment_not_found");
 
-        var html = await RequestUploadAsync(chat.Machine, "/api/machine/uploads", "doc.pdf", "application/pdf", 10);
+        var html = await RequestUploadAsync(chat.Machine, "doc.pdf", "application/pdf", 10);
         Assert.Equal(HttpStatusCode.Created, (await PutAsync(html.GetProperty("uploadUrl").GetString()!, "<script/>"u8.ToArray(), "text/html")).StatusCode);
         await (await chat.Machine.PostJsonAsync(post, new { body = "veja", attachments = new[] { new { storageId = html.GetProperty("attachmentId").GetString() } } }))
             .AssertProblemAsync(400, "file_type_not_allowed");
