@@ -35,6 +35,11 @@ public sealed class LiveChatOptions
     public string TimeZone { get; set; } = "America/Sao_Paulo";
     /// <summary>How many due sessions the sweep ends at once.</summary>
     public int SweepParallelism { get; set; } = 8;
+    /// <summary>
+    /// How often the sweep recounts each ACTIVE session's unread counters from its messages (whole minutes; the
+    /// sessions are spread over the runs in between). One query per session recounted; more only to correct one.
+    /// </summary>
+    public TimeSpan UnreadRecountEvery { get; set; } = TimeSpan.FromMinutes(5);
     /// <summary>How far back the sweep looks for a session whose timeline event was not written.</summary>
     public TimeSpan SweepRepairWindow { get; set; } = TimeSpan.FromHours(1);
 }

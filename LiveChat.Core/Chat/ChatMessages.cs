@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
-using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
 using Microsoft.Azure.Cosmos;
@@ -12,7 +11,7 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Posting, listing and reading messages, from both sides, and a ticket's history by session.</summary>
 public sealed partial class ChatMessages(
-    CosmosStore store, ChatAccess access, MessageAttachments attachments, ChatEvents events, TimeProvider time,
+    CosmosStore store, ChatAccess access, MessageAttachments attachments, UnreadCounter counter, TimeProvider time,
     IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -79,41 +78,8 @@ public sealed partial class ChatMessages(
         };
         if (!await store.Messages.TryCreateAsync(message, message.TicketId, ct))
             return await CompleteRetryAsync(session, message, ct);
-        await CountAndAnnounceAsync(session, message, ct);
+        await counter.CountAsync(session, message, ct);
         return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
-    }
-
-    /// <summary>
-    /// The increment and the message's entry in CountedMessages are one patch, so a message is counted at most once
-    /// and a retry can see whether it was. The same patch drops the oldest entries past the cap (as the snapshot it
-    /// was given shows them); if a concurrent count dropped one of them first, the patch fails and is sent again
-    /// without drops.
-    /// </summary>
-    async Task CountAndAnnounceAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
-    {
-        PatchOperation[] count =
-        [
-            PatchOperation.Increment(message.FromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
-            PatchOperation.Set("/lastActivityAt", message.CreatedAt),
-            PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
-        ];
-        var dropped = session.CountedMessagesToDrop(atMost: 5);
-        PatchOperation[] drops = dropped.Count == 0 ? [] :
-        [
-            .. dropped.Select(e => PatchOperation.Remove($"/countedMessages/{e.Key}")),
-            PatchOperation.Set("/countedDroppedUpTo", Math.Max(session.CountedDroppedUpTo, dropped[^1].Value)),
-        ];
-        SessionDocument? counted;
-        try
-        {
-            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [.. count, .. drops], ct);
-        }
-        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && drops.Length > 0)
-        {
-            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct);
-        }
-        counted ??= session;
-        await Task.WhenAll(events.MessageCreatedAsync(counted, message), events.UnreadChangedAsync(counted));
     }
 
     /// <summary>
@@ -140,7 +106,7 @@ public sealed partial class ChatMessages(
 
             var claim = stored with { CountClaimedAt = time.NowMs(), ETag = null };
             if (!await store.Messages.TryReplaceIfUnchangedAsync(claim, stored.Id, stored.TicketId, stored.ETag!, ct)) break;
-            await CountAndAnnounceAsync(current, stored, ct);
+            await counter.CountAsync(current, stored, ct);
             return retried;
         }
         throw ErrorCatalog.MessageInProgress.Raise();
@@ -208,9 +174,7 @@ public sealed partial class ChatMessages(
     {
         var ids = ValidateIds(request);
         var session = await access.MachineSessionAsync(machine, ticketId, ct);
-        var marked = await MarkAsync(ticketId, ids, byMachine: true, ct);
-        if (session is not null)
-            await AnnounceReadAsync(session, byMachine: true, marked, ct);
+        var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: true, ct);
         return new MarkReadResult(true, marked.Ids.Count);
     }
 
@@ -220,9 +184,7 @@ public sealed partial class ChatMessages(
         var ids = ValidateIds(request);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
         var session = await access.AgentSessionAsync(agent, ticketId, ct);
-        var marked = await MarkAsync(ticketId, ids, byMachine: false, ct);
-        if (session is not null)
-            await AnnounceReadAsync(session, byMachine: false, marked, ct);
+        var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: false, ct);
         return new MarkReadResult(true, marked.Ids.Count);
     }
 
@@ -234,62 +196,6 @@ public sealed partial class ChatMessages(
         if (ids.Any(id => string.IsNullOrEmpty(id) || id.Length > 200))
             throw ErrorCatalog.ValidationFailed.Raise("messageIds contém um id inválido.");
         return ids.Distinct().ToList();
-    }
-
-    /// <summary>
-    /// Lowers the reader's unread counter by the messages this call marked (never below zero), so a message that
-    /// arrived after the reader's list stays unread (the reference resets it to 0), and tells both sides.
-    /// </summary>
-    async Task AnnounceReadAsync(SessionDocument session, bool byMachine, MarkedMessages read, CancellationToken ct)
-    {
-        var marked = read.Ids;
-        var current = await LowerUnreadAsync(session, byMachine, marked.Count, ct);
-        if (marked.Count > 0) await events.MessagesReadAsync(current, byMachine, marked, read.At);
-        await events.UnreadChangedAsync(current);
-    }
-
-    /// <summary>
-    /// Lowers one reader's unread counter by <paramref name="count"/>, never below zero, with an ETag-conditioned
-    /// replace (a patch increment could not clamp); returns the session as written.
-    /// </summary>
-    internal async Task<SessionDocument> LowerUnreadAsync(SessionDocument session, bool byMachine, int count, CancellationToken ct)
-    {
-        var current = session;
-        for (var attempt = 0; count > 0 && current is not null; attempt++)
-        {
-            var lowered = current with
-            {
-                UnreadByMachine = byMachine ? Math.Max(0, current.UnreadByMachine - count) : current.UnreadByMachine,
-                UnreadByAgent = byMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - count),
-                CountedMessages = current.CountedMessages.Except(current.CountedMessagesToDrop()).ToDictionary(),
-                CountedDroppedUpTo = current.CountedMessagesToDrop().Select(e => e.Value).Append(current.CountedDroppedUpTo).Max(),
-                ETag = null,
-            };
-            if (await store.Sessions.TryReplaceIfUnchangedAsync(lowered, current.Id, current.MachineId, current.ETag!, ct))
-                return lowered;
-            if (attempt == _limits.MaxConcurrentUpdateAttempts) throw ErrorCatalog.ConcurrentUpdate.Raise();
-            current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
-        }
-        return current ?? session;
-    }
-
-    sealed record MarkedMessages(IReadOnlyList<string> Ids, long At);
-
-    /// <summary>Marks the other side's unread messages among <paramref name="ids"/> as read now; returns their ids.</summary>
-    async Task<MarkedMessages> MarkAsync(string ticketId, IReadOnlyList<string> ids, bool byMachine, CancellationToken ct)
-    {
-        var now = time.NowMs();
-        if (ids.Count == 0) return new MarkedMessages([], now);
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @ticketId AND ARRAY_CONTAINS(@ids, c.id)")
-            .WithParameter("@ticketId", ticketId).WithParameter("@ids", ids);
-        var found = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct);
-        var unread = found.Where(m => byMachine
-            ? !m.FromMachine && m.ReadByMachineAt is null
-            : m.FromMachine && m.ReadByAgentAt is null).ToList();
-        var path = byMachine ? "/readByMachineAt" : "/readByAgentAt";
-        await Task.WhenAll(unread.Select(m =>
-            store.Messages.PatchOrNullAsync<MessageDocument>(m.Id, ticketId, [PatchOperation.Set(path, now)], ct)));
-        return new MarkedMessages(unread.Select(m => m.Id).ToList(), now);
     }
 
     /// <summary>

@@ -16,6 +16,12 @@ public sealed class ChatSessions(
 {
     readonly LiveChatOptions _limits = options.Value;
 
+    /// <summary>
+    /// One ACTIVE session per ticket, on any machine: the ticket's claim (<see cref="TicketDocument.ActiveSession"/>) is
+    /// taken under the ticket's ETag before the session is created, so of racing starts one wins and the others answer
+    /// its session. A claimed session still ACTIVE on the machine the ticket has since been relinked away from is ended
+    /// first (ticket_sem_maquina), as the relink would have ended it.
+    /// </summary>
     public async Task<StartSessionResult> StartAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRole);
@@ -26,22 +32,57 @@ public sealed class ChatSessions(
         if (machine.Status == MachineStatus.Revoked) throw ErrorCatalog.MachineRevoked.Raise();
         if (!presence.IsOnline(machine.LastHeartbeatAt)) throw ErrorCatalog.MachineOffline.Raise();
 
-        var session = NewSession(agent, ticket, machine, time.NowMs());
-        // The unique key on activeKey lets exactly one of several racing starts create the session.
-        for (var attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
-            if (await store.Sessions.TryCreateAsync(session, machine.Id, ct))
+            if (await ClaimedSessionAsync(ticket, ct) is { } claimed)
             {
-                await timeline.WriteAsync(Timeline.StartedEvent(session), ct);
-                if (!ticket.ChatEnabled)
-                    await store.Tickets.PatchOrNullAsync<TicketDocument>(ticket.Id, ticket.Id, [PatchOperation.Set("/chatEnabled", true)], ct);
-                await events.SessionStartedAsync(session);
-                return new StartSessionResult(session.Id, IsNew: true);
+                if (claimed.MachineId == machine.Id) return new StartSessionResult(claimed.Id, IsNew: false);
+                await TryEndAsync(claimed, s => s with { EndReason = EndReasons.TicketWithoutMachine }, ct);
             }
-            var existing = await access.ActiveSessionAsync(machine.Id, ticketId, ct);
-            if (existing is not null) return new StartSessionResult(existing.Id, IsNew: false);
+            var session = NewSession(agent, ticket, machine, time.NowMs());
+            var claim = ticket with { ActiveSession = new SessionClaim(session.Id, machine.Id, session.StartedAt), ChatEnabled = true, ETag = null };
+            if (await store.Tickets.TryReplaceIfUnchangedAsync(claim, ticket.Id, ticket.Id, ticket.ETag!, ct))
+                return await CreateClaimedAsync(ticket, session, ct);
+            if (attempt >= _limits.MaxConcurrentUpdateAttempts) throw ErrorCatalog.ConcurrentUpdate.Raise();
+            // Another start claimed the ticket first (or it was relinked): judge it again as it is now.
+            ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
+            if (ticket.MachineId != machine.Id) throw ErrorCatalog.ConcurrentUpdate.Raise();
         }
-        throw ErrorCatalog.StoreUnavailable.Raise();
+    }
+
+    /// <summary>
+    /// The ACTIVE session the ticket's claim names, or null when the claim is free: none, its session ended, or its
+    /// session was never created and the start that claimed it is surely over (twice the request deadline).
+    /// </summary>
+    async Task<SessionDocument?> ClaimedSessionAsync(TicketDocument ticket, CancellationToken ct)
+    {
+        if (ticket.ActiveSession is not { } claim) return null;
+        foreach (var wait in ClaimWaits)
+        {
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, claim.MachineId, ct) is { } session)
+                return session.IsActive ? session : null;
+            if (time.NowMs() - claim.ClaimedAt > 2 * (long)_limits.RequestDeadline.TotalMilliseconds) return null;
+        }
+        throw ErrorCatalog.ConcurrentUpdate.Raise(); // the claiming start is still creating its session
+    }
+
+    static readonly TimeSpan[] ClaimWaits = [TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300)];
+
+    async Task<StartSessionResult> CreateClaimedAsync(TicketDocument ticket, SessionDocument session, CancellationToken ct)
+    {
+        if (await store.Sessions.TryCreateAsync(session, session.MachineId, ct))
+        {
+            await timeline.WriteAsync(Timeline.StartedEvent(session), ct);
+            events.SessionStartedFor(session);
+            return new StartSessionResult(session.Id, IsNew: true);
+        }
+        // The machine's unique key found an ACTIVE session of this ticket that no claim named (one written before
+        // claims existed, or by hand): that one becomes the claimed session.
+        var existing = await access.ActiveSessionAsync(session.MachineId, ticket.Id, ct) ?? throw ErrorCatalog.ConcurrentUpdate.Raise();
+        await store.Tickets.PatchOrNullAsync<TicketDocument>(ticket.Id, ticket.Id,
+            [PatchOperation.Set("/activeSession", new SessionClaim(existing.Id, existing.MachineId, time.NowMs()))], ct);
+        return new StartSessionResult(existing.Id, IsNew: false);
     }
 
     static SessionDocument NewSession(AgentCaller agent, TicketDocument ticket, MachineDocument machine, long now)
@@ -89,32 +130,22 @@ public sealed class ChatSessions(
 
     /// <summary>
     /// ACTIVE → ENDED, conditioned on the ETag; on a concurrent change the fresh session is judged again by
-    /// <paramref name="describeEnd"/> (null: no longer to be ended). Returns the ended session, or null when
-    /// it was not this call that ended it. The LIVE_CHAT_ENDED event follows; a sweep repairs it if it is lost.
+    /// <paramref name="describeEnd"/> (null: no longer to be ended). Returns the ended session, or null when it is not
+    /// ACTIVE (any more) or not to be ended; 409 concurrent_update when every attempt lost a race, so the answer never
+    /// claims a state the store does not have. The LIVE_CHAT_ENDED event follows; a sweep repairs it if it is lost.
     /// </summary>
     public async Task<SessionDocument?> TryEndAsync(SessionDocument session, Func<SessionDocument, SessionDocument?> describeEnd,
         CancellationToken ct)
     {
-        var attempts = 0;
-        for (var current = session; current is { IsActive: true } && attempts++ < _limits.MaxConcurrentUpdateAttempts;
-             current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct))
-        {
-            if (describeEnd(current) is not { } described) return null;
-            var ended = described with
-            {
-                Status = SessionStatus.Ended,
-                ActiveKey = $"ended:{current.Id}",
-                EndedAt = time.NowMs(),
-                ETag = null,
-            };
-            if (await store.Sessions.TryReplaceIfUnchangedAsync(ended, ended.Id, ended.MachineId, current.ETag!, ct))
-            {
-                await timeline.WriteAsync(Timeline.EndedEvent(ended), ct);
-                await events.SessionEndedAsync(ended);
-                return ended;
-            }
-        }
-        return null;
+        var ended = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.MachineId,
+            current => current.IsActive && describeEnd(current) is { } described
+                ? described with { Status = SessionStatus.Ended, ActiveKey = $"ended:{current.Id}", EndedAt = time.NowMs(), ETag = null }
+                : null,
+            _limits.MaxConcurrentUpdateAttempts, ct);
+        if (ended is null) return null;
+        await timeline.WriteAsync(Timeline.EndedEvent(ended), ct);
+        events.SessionEndedFor(ended);
+        return ended;
     }
 
     public async Task<TicketSessionView> GetForTicketAsync(AgentCaller agent, string ticketId, CancellationToken ct)

@@ -14,7 +14,7 @@ namespace LiveChat.Core.Chat;
 /// its blobs deleted) so cursors and counts stay consistent, and an unread message deleted stops counting as unread.
 /// Both are ETag-conditioned, so they race neither each other nor a mark-read.
 /// </summary>
-public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatMessages messages, ChatEvents events, BlobStore blobs,
+public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadCounter counter, ChatEvents events, BlobStore blobs,
     TimeProvider time, IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -88,7 +88,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatMes
             var now = time.NowMs();
             var edited = m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)], ETag = null };
             if (!await store.Messages.TryReplaceIfUnchangedAsync(edited, m.Id, m.TicketId, m.ETag!, ct)) continue;
-            await events.MessageUpdatedAsync(session, edited);
+            events.MessageUpdatedIn(session, edited);
             return new MessageChange(m.Id, now, null);
         }
         throw ErrorCatalog.ConcurrentUpdate.Raise();
@@ -110,8 +110,9 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, ChatMes
             if (!await store.Messages.TryReplaceIfUnchangedAsync(tombstone, m.Id, m.TicketId, m.ETag!, ct)) continue;
             foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
             // The reader is the other side: the machine reads the agent's messages and the other way round.
-            var current = unread ? await messages.LowerUnreadAsync(session, byMachine: !m.FromMachine, 1, ct) : session;
-            await Task.WhenAll(events.MessageDeletedAsync(current, tombstone), unread ? events.UnreadChangedAsync(current) : Task.CompletedTask);
+            var current = unread ? await counter.LowerAsync(session, forMachine: !m.FromMachine, 1, ct) : session;
+            events.MessageDeletedIn(current, tombstone);
+            if (unread) events.UnreadChangedIn(current);
             return new MessageChange(m.Id, m.EditedAt, now);
         }
         throw ErrorCatalog.ConcurrentUpdate.Raise();

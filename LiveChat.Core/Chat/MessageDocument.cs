@@ -1,3 +1,4 @@
+using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 using LiveChat.Core.Machines;
 
@@ -10,7 +11,7 @@ public sealed record AttachmentRef(string Id, string Name, long Size, string Typ
 public sealed record MessageEdit(string Body, long EditedAt);
 
 /// <summary>messages container, partition /ticketId. Read in (createdAt, id) order.</summary>
-public sealed record MessageDocument
+public sealed record MessageDocument : IVersioned
 {
     public required string Id { get; init; }
     public required string TicketId { get; init; }

@@ -1,3 +1,4 @@
+using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 using LiveChat.Core.Machines;
 
@@ -23,7 +24,7 @@ public static class EndReasons
 /// ticket: "ticket:{ticketId}" while active, "ended:{id}" after. Ticket and machine facts are copied at start
 /// so that a machine's poll reads nothing else.
 /// </summary>
-public sealed record SessionDocument
+public sealed record SessionDocument : IVersioned
 {
     public required string Id { get; init; }
     public required string MachineId { get; init; }

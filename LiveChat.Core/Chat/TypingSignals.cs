@@ -28,14 +28,14 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
     {
         var session = await _sessions.GetOrAddAsync($"machine:{machine.MachineId}:{ticketId}",
             async () => await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise());
-        return await SignalAsync(session, fromMachine: true, $"machine:{machine.MachineId}", session.ClientSnapshot.Name);
+        return Signal(session, fromMachine: true, $"machine:{machine.MachineId}", session.ClientSnapshot.Name);
     }
 
     public async Task<TypingResult> FromAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
         var session = await _sessions.GetOrAddAsync($"agent:{agent.TenantId}:{ticketId}", () => AgentSessionAsync(agent, ticketId, ct));
-        return await SignalAsync(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
+        return Signal(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
     }
 
     async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
@@ -56,10 +56,10 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
         return machineId;
     }
 
-    async Task<TypingResult> SignalAsync(SessionDocument session, bool fromMachine, string sender, string name)
+    TypingResult Signal(SessionDocument session, bool fromMachine, string sender, string name)
     {
         if (!_recentPushes.TryAdd((session.Id, sender), true)) return new TypingResult(Pushed: false);
-        await events.TypingAsync(session, fromMachine, name);
+        events.TypingIn(session, fromMachine, name);
         return new TypingResult(Pushed: true);
     }
 }

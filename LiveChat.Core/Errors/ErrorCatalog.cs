@@ -55,7 +55,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError MessageInProgress = new("message_in_progress", 409, "A request with this clientMessageId is still in progress, retry", "Esta mensagem ainda está sendo enviada. Tente novamente em instantes.", RetryAfterSeconds: 10);
     public static readonly LiveChatError EditWindowPassed = new("edit_window_passed", 409, "Too late to change this message", "O prazo para alterar esta mensagem terminou.");
     public static readonly LiveChatError MessageDeleted = new("message_deleted", 409, "Message deleted", "Esta mensagem foi apagada.");
-    public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.");
+    public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.", RetryAfterSeconds: 1);
 
     // 429: too many calls from this caller
     public static readonly LiveChatError RateLimited = new("rate_limited", 429, "Too many requests, retry later", "Muitas requisições. Tente novamente em instantes.");

@@ -1,9 +1,10 @@
+using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 
 namespace LiveChat.Core.Identity;
 
 /// <summary>users container, partition /id. The id is the identity provider's subject (oid or sub).</summary>
-public sealed record UserDocument
+public sealed record UserDocument : IVersioned
 {
     public required string Id { get; init; }
     public required string TenantId { get; init; }

@@ -1,3 +1,4 @@
+using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 
 namespace LiveChat.Core.Machines;
@@ -12,7 +13,7 @@ public static class MachineStatus
 public sealed record PersonSnapshot(string Name, string? Email = null, string? AvatarUrl = null);
 
 /// <summary>machines container, partition /id.</summary>
-public sealed record MachineDocument
+public sealed record MachineDocument : IVersioned
 {
     public required string Id { get; init; }
     public required string TenantId { get; init; }

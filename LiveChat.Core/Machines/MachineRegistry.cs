@@ -23,7 +23,7 @@ public sealed record HeartbeatResult(bool Ok, long LastHeartbeatAt);
 /// <summary>A tenant's machines: registration, tokens (issue, rotate, revoke), and the machine's own heartbeat.</summary>
 public sealed class MachineRegistry(
     CosmosStore store, MachineAuthenticator machineAuth, TenantUsers users, ChatSessions sessions, Presence presence,
-    RealtimePublisher realtime, TimeProvider time, IOptions<LiveChatOptions> options)
+    ChatEvents events, TimeProvider time, IOptions<LiveChatOptions> options)
 {
     const int MaxLinkedUsers = 50;
 
@@ -109,7 +109,7 @@ public sealed class MachineRegistry(
             .WithParameter("@machineId", machine.Id).WithParameter("@active", SessionStatus.Active);
         foreach (var session in await store.Sessions.QueryAsync<SessionDocument>(active, machine.Id, ct))
             await sessions.TryEndAsync(session, s => s with { EndReason = EndReasons.MachineRevoked }, ct);
-        await realtime.CloseUserConnectionsAsync(SignalRTokens.MachineUser(machine.Id), ct);
+        events.CloseMachineConnections(machine.Id);
         return new OkResult(true);
     }
 

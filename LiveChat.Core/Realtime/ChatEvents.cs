@@ -3,10 +3,11 @@ using LiveChat.Core.Chat;
 namespace LiveChat.Core.Realtime;
 
 /// <summary>
-/// The live-chat events (DESIGN §5), each sent after its write committed to the session's machine and to the
-/// tenant's agents group. Payloads carry ids and small summaries; clients fetch the rest.
+/// The live-chat events (DESIGN §5), each queued after its write committed for the session's machine and the tenant's
+/// agents group, and sent off the request's path (<see cref="PushQueue"/>). Payloads carry ids and small summaries;
+/// clients fetch the rest.
 /// </summary>
-public sealed class ChatEvents(RealtimePublisher publisher)
+public sealed class ChatEvents(RealtimePublisher publisher, PushQueue queue)
 {
     public const string SessionStarted = "sessionStarted";
     public const string SessionEnded = "sessionEnded";
@@ -18,18 +19,18 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     public const string MessageDeleted = "messageDeleted";
     const int PreviewLength = 200;
 
-    public Task SessionStartedAsync(SessionDocument s) => ToBothAsync(s, SessionStarted, new
+    public void SessionStartedFor(SessionDocument s) => ToBoth(s, SessionStarted, new
     {
         sessionId = s.Id, ticketId = s.TicketId, ticketRef = s.TicketRef, ticketSubject = s.TicketSubject,
         agentId = s.AgentId, agentName = s.AgentSnapshot.Name, startedAt = s.StartedAt,
     });
 
-    public Task SessionEndedAsync(SessionDocument s) => ToBothAsync(s, SessionEnded, new
+    public void SessionEndedFor(SessionDocument s) => ToBoth(s, SessionEnded, new
     {
         sessionId = s.Id, ticketId = s.TicketId, endedAt = s.EndedAt, reason = s.EndReason, autoEnded = s.EndReason is not null,
     });
 
-    public Task MessageCreatedAsync(SessionDocument s, MessageDocument m) => ToBothAsync(s, MessageCreated, new
+    public void MessageCreatedIn(SessionDocument s, MessageDocument m) => ToBoth(s, MessageCreated, new
     {
         sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, createdAt = m.CreatedAt, isFromMachine = m.FromMachine,
         authorName = m.AuthorSnapshot.Name, preview = m.Body.Length > PreviewLength ? m.Body[..PreviewLength] : m.Body,
@@ -38,36 +39,56 @@ public sealed class ChatEvents(RealtimePublisher publisher)
     });
 
     /// <summary>readAt: the time stored on each message (readByMachineAt or readByAgentAt), so ticks survive a reload.</summary>
-    public Task MessagesReadAsync(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds, long readAt) =>
-        ToBothAsync(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds, readAt });
+    public void MessagesReadIn(SessionDocument s, bool byMachine, IReadOnlyList<string> messageIds, long readAt) =>
+        ToBoth(s, MessagesRead, new { sessionId = s.Id, ticketId = s.TicketId, readBy = byMachine ? "machine" : "agent", messageIds, readAt });
 
-    public Task MessageUpdatedAsync(SessionDocument s, MessageDocument m) => ToBothAsync(s, MessageUpdated, new
+    public void MessageUpdatedIn(SessionDocument s, MessageDocument m) => ToBoth(s, MessageUpdated, new
     {
         sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, editedAt = m.EditedAt,
         preview = m.Body.Length > PreviewLength ? m.Body[..PreviewLength] : m.Body,
     });
 
-    public Task MessageDeletedAsync(SessionDocument s, MessageDocument m) =>
-        ToBothAsync(s, MessageDeleted, new { sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, deletedAt = m.DeletedAt });
+    public void MessageDeletedIn(SessionDocument s, MessageDocument m) =>
+        ToBoth(s, MessageDeleted, new { sessionId = s.Id, ticketId = s.TicketId, messageId = m.Id, deletedAt = m.DeletedAt });
 
     /// <summary>Only the other side hears that someone is typing.</summary>
-    public Task TypingAsync(SessionDocument s, bool fromMachine, string name)
+    public void TypingIn(SessionDocument s, bool fromMachine, string name)
     {
         var payload = new { ticketId = s.TicketId, sessionId = s.Id, fromMachine, name };
-        return fromMachine
-            ? publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), Typing, payload, CancellationToken.None)
-            : publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), Typing, payload, CancellationToken.None);
+        if (fromMachine) ToAgents(s.TenantId, Typing, payload);
+        else ToMachine(s.MachineId, Typing, payload);
     }
 
     /// <summary>Each side hears its own counter.</summary>
-    public Task UnreadChangedAsync(SessionDocument s) => Task.WhenAll(
-        publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), UnreadChanged,
-            new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByMachine }, CancellationToken.None),
-        publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), UnreadChanged,
-            new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByAgent }, CancellationToken.None));
+    public void UnreadChangedIn(SessionDocument s)
+    {
+        ToMachine(s.MachineId, UnreadChanged, new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByMachine });
+        ToAgents(s.TenantId, UnreadChanged, new { sessionId = s.Id, ticketId = s.TicketId, unreadCount = s.UnreadByAgent });
+    }
+
+    /// <summary>Closes the machine's open push connections, after the events queued for it before.</summary>
+    public void CloseMachineConnections(string machineId)
+    {
+        var user = SignalRTokens.MachineUser(machineId);
+        queue.Enqueue(user, () => publisher.CloseUserConnectionsAsync(user, CancellationToken.None));
+    }
+
+    void ToBoth(SessionDocument s, string target, object payload)
+    {
+        ToMachine(s.MachineId, target, payload);
+        ToAgents(s.TenantId, target, payload);
+    }
 
     // Not the request's token: a push due after a committed write is sent even if the caller has gone.
-    Task ToBothAsync(SessionDocument s, string target, object payload) => Task.WhenAll(
-        publisher.SendToUserAsync(SignalRTokens.MachineUser(s.MachineId), target, payload, CancellationToken.None),
-        publisher.SendToGroupAsync(SignalRTokens.AgentsGroup(s.TenantId), target, payload, CancellationToken.None));
+    void ToMachine(string machineId, string target, object payload)
+    {
+        var user = SignalRTokens.MachineUser(machineId);
+        queue.Enqueue(user, () => publisher.SendToUserAsync(user, target, payload, CancellationToken.None));
+    }
+
+    void ToAgents(string tenantId, string target, object payload)
+    {
+        var group = SignalRTokens.AgentsGroup(tenantId);
+        queue.Enqueue(group, () => publisher.SendToGroupAsync(group, target, payload, CancellationToken.None));
+    }
 }

@@ -1,7 +1,14 @@
 using System.Net;
+using LiveChat.Core.Errors;
 using Microsoft.Azure.Cosmos;
 
 namespace LiveChat.Core.Storage;
+
+/// <summary>A document whose writes can be conditioned on the version that was read (its _etag).</summary>
+public interface IVersioned
+{
+    string? ETag { get; }
+}
 
 /// <summary>The few shapes of Cosmos call the use cases make; every one names its partition.</summary>
 public static class ContainerExtensions
@@ -15,7 +22,7 @@ public static class ContainerExtensions
         {
             return (await container.ReadItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: ct)).Resource;
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (CosmosException e) when (StoreFailures.IsMissingItem(e))
         {
             return null;
         }
@@ -58,9 +65,39 @@ public static class ContainerExtensions
             await container.ReplaceItemAsync(item, id, new PartitionKey(partitionKey), new ItemRequestOptions { IfMatchEtag = etag }, ct);
             return true;
         }
-        catch (CosmosException e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound)
+        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed || StoreFailures.IsMissingItem(e))
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Read-modify-write under the ETag. <paramref name="change"/> is given the current document and returns what to
+    /// write (with ETag null), or null when nothing is to be written. When another writer got there first, the fresh
+    /// document is judged again; after <paramref name="attempts"/> lost races the answer is 409 concurrent_update with
+    /// Retry-After, never a guess. Returns the document as stored, or null when change wrote nothing or it is gone.
+    /// </summary>
+    public static async Task<T?> UpdateIfUnchangedAsync<T>(this Container container, T current, string id, string partitionKey,
+        Func<T, T?> change, int attempts, CancellationToken ct) where T : class, IVersioned
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (change(current) is not { } changed) return null;
+            try
+            {
+                return (await container.ReplaceItemAsync(changed, id, new PartitionKey(partitionKey),
+                    new ItemRequestOptions { IfMatchEtag = current.ETag }, ct)).Resource;
+            }
+            catch (CosmosException e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                if (attempt >= attempts) throw ErrorCatalog.ConcurrentUpdate.Raise();
+            }
+            catch (CosmosException e) when (StoreFailures.IsMissingItem(e))
+            {
+                return null;
+            }
+            if (await container.ReadOrNullAsync<T>(id, partitionKey, ct) is not { } fresh) return null;
+            current = fresh;
         }
     }
 
@@ -72,7 +109,7 @@ public static class ContainerExtensions
         {
             return (await container.PatchItemAsync<T>(id, new PartitionKey(partitionKey), operations, cancellationToken: ct)).Resource;
         }
-        catch (CosmosException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (CosmosException e) when (StoreFailures.IsMissingItem(e))
         {
             return null;
         }

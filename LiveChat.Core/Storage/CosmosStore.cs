@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Storage;
 
+public enum StoreReach { Reachable, Unreachable, Lost }
+
 /// <summary>The Cosmos client and the containers of DESIGN §3.</summary>
 public sealed class CosmosStore : IDisposable
 {
@@ -73,19 +75,28 @@ public sealed class CosmosStore : IDisposable
             await database.CreateContainerIfNotExistsAsync(container, cancellationToken: ct);
     }
 
-    /// <summary>One cheap read of the database, given at most <paramref name="within"/>: is the store reachable.</summary>
-    public async Task<bool> IsReachableAsync(TimeSpan within, CancellationToken ct)
+    /// <summary>
+    /// One cheap read of the database, given at most <paramref name="within"/>: reachable, unreachable, or reachable
+    /// without the database (lost: a store restarted empty).
+    /// </summary>
+    public async Task<StoreReach> ReachAsync(TimeSpan within, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(within);
         try
         {
-            using var response = await _client.GetDatabase(_options.Database).ReadStreamAsync(cancellationToken: deadline.Token);
-            return response.StatusCode == HttpStatusCode.OK;
+            using var response = await _client.GetDatabase(_options.Database).ReadStreamAsync(cancellationToken: deadline.Token)
+                .WaitAsync(deadline.Token);
+            return response.StatusCode switch
+            {
+                HttpStatusCode.OK => StoreReach.Reachable,
+                HttpStatusCode.NotFound => StoreReach.Lost,
+                _ => StoreReach.Unreachable,
+            };
         }
         catch (Exception e) when (StoreFailures.IsTransient(e) || (e is OperationCanceledException && deadline.IsCancellationRequested))
         {
-            return false;
+            return StoreReach.Unreachable;
         }
     }
 

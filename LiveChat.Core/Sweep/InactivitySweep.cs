@@ -1,4 +1,5 @@
 using LiveChat.Core.Chat;
+using LiveChat.Core.Errors;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Telemetry;
@@ -9,16 +10,19 @@ using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Sweep;
 
-public sealed record SweepResult(int CheckedCount, int EndedCount, IReadOnlyDictionary<string, int> Reasons, int RepairedEvents, bool HasMore);
+public sealed record SweepResult(int CheckedCount, int EndedCount, IReadOnlyDictionary<string, int> Reasons, int RepairedEvents, bool HasMore,
+    int CorrectedCounters = 0);
 
 /// <summary>
 /// Ends ACTIVE sessions whose ticket lost its machine, whose chat is idle for 12 h, or whose machine is offline
 /// (DESIGN §8). Reads active sessions a page at a time and looks up their tickets and machines in bulk, so
 /// its round trips grow with pages and ended sessions. Every end is ETag-conditioned, so parallel runs and
-/// agents ending the same session end it once. It also writes timeline events that a crash left unwritten.
+/// agents ending the same session end it once. It also repairs what a crash or a failed write left: timeline events
+/// unwritten, and unread counters that disagree with their messages (each session recounted every
+/// LiveChat:UnreadRecountEvery).
 /// </summary>
 public sealed class InactivitySweep(
-    CosmosStore store, ChatSessions sessions, Timeline timeline, TimeProvider time, IOptions<LiveChatOptions> options,
+    CosmosStore store, ChatSessions sessions, Timeline timeline, UnreadCounter unread, TimeProvider time, IOptions<LiveChatOptions> options,
     ILogger<InactivitySweep> log)
 {
     const int PageSize = 1000;
@@ -31,7 +35,7 @@ public sealed class InactivitySweep(
         var started = time.GetTimestamp();
         var deadline = time.GetUtcNow() + _limits.SweepTimeBudget;
         var reasons = new Dictionary<string, int>();
-        var (checkedCount, hasMore) = (0, false);
+        var (checkedCount, corrected, hasMore) = (0, 0, false);
 
         // One page in memory at a time. Keyset paging (id > the last one seen) rather than a continuation token:
         // sessions this run ends leave the filter, and a position-based continuation would then skip others.
@@ -39,13 +43,14 @@ public sealed class InactivitySweep(
         {
             if (time.GetUtcNow() >= deadline) { hasMore = true; break; }
             var page = await store.Sessions.QueryAsync<ActiveSession>(new QueryDefinition(
-                    "SELECT c.id, c.machineId, c.ticketId, c.lastActivityAt FROM c WHERE c.status = 'ACTIVE' AND c.id > @after ORDER BY c.id")
+                    "SELECT c.id, c.machineId, c.ticketId, c.lastActivityAt, c.unreadByMachine, c.unreadByAgent FROM c WHERE c.status = 'ACTIVE' AND c.id > @after ORDER BY c.id")
                     .WithParameter("@after", after),
                 null, ct, maxItems: PageSize);
             if (page.Count == 0) break;
             checkedCount += page.Count;
-            var (pageReasons, finished) = await SweepPageAsync(page, deadline, ct);
+            var (pageReasons, pageCorrected, finished) = await SweepPageAsync(page, deadline, ct);
             foreach (var (reason, count) in pageReasons) reasons[reason] = reasons.GetValueOrDefault(reason) + count;
+            corrected += pageCorrected;
             if (!finished) { hasMore = true; break; }
             if (page.Count < PageSize) break;
             after = page[^1].Id;
@@ -54,58 +59,83 @@ public sealed class InactivitySweep(
         var repaired = time.GetUtcNow() >= deadline ? 0 : await RepairTimelineAsync(ct);
         var ended = reasons.Values.Sum();
         log.LogInformation(
-            "Sweep checked {Checked} sessions, ended {Ended} (maquina_offline={Offline}, inatividade_chat={Inactive}, ticket_sem_maquina={NoMachine}), repaired {Repaired} events, more={HasMore}",
+            "Sweep checked {Checked} sessions, ended {Ended} (maquina_offline={Offline}, inatividade_chat={Inactive}, ticket_sem_maquina={NoMachine}), repaired {Repaired} events, corrected {Corrected} unread counters, more={HasMore}",
             checkedCount, ended, reasons.GetValueOrDefault(EndReasons.MachineOffline), reasons.GetValueOrDefault(EndReasons.ChatInactive),
-            reasons.GetValueOrDefault(EndReasons.TicketWithoutMachine), repaired, hasMore);
+            reasons.GetValueOrDefault(EndReasons.TicketWithoutMachine), repaired, corrected, hasMore);
         LiveChatTelemetry.SweepFinished(checkedCount, reasons, time.GetElapsedTime(started));
-        return new SweepResult(checkedCount, ended, reasons, repaired, hasMore);
+        return new SweepResult(checkedCount, ended, reasons, repaired, hasMore, corrected);
     }
 
-    /// <summary>The order of judgement: ticket link, then chat inactivity, then the machine's heartbeat.</summary>
-    string? ReasonToEnd(string machineId, long lastActivityAt, string? linkedMachine, long? lastHeartbeatAt, long now)
+    /// <summary>
+    /// The order of judgement: ticket link (the ticket gone, linked to another machine, or claimed by another session),
+    /// then chat inactivity, then the machine's heartbeat.
+    /// </summary>
+    string? ReasonToEnd(string sessionId, string machineId, long lastActivityAt, TicketLink? ticket, long? lastHeartbeatAt, long now)
     {
-        if (linkedMachine != machineId) return EndReasons.TicketWithoutMachine;
+        if (ticket?.MachineId != machineId || ticket.ActiveSession is { } claim && claim.SessionId != sessionId) return EndReasons.TicketWithoutMachine;
         if (lastActivityAt < now - (long)_limits.ChatInactiveAfter.TotalMilliseconds) return EndReasons.ChatInactive;
         if (!(lastHeartbeatAt > now - (long)_limits.MachineOfflineAfter.TotalMilliseconds)) return EndReasons.MachineOffline;
         return null;
     }
 
-    /// <summary>Ends the page's due sessions; false when the time budget ran out before every one was handled.</summary>
-    async Task<(Dictionary<string, int> Reasons, bool Finished)> SweepPageAsync(IReadOnlyList<ActiveSession> page, DateTimeOffset deadline,
-        CancellationToken ct)
+    /// <summary>
+    /// Ends the page's due sessions and recounts the unread counters of those due for it; false when the time budget
+    /// ran out before every one was handled.
+    /// </summary>
+    async Task<(Dictionary<string, int> Reasons, int Corrected, bool Finished)> SweepPageAsync(IReadOnlyList<ActiveSession> page,
+        DateTimeOffset deadline, CancellationToken ct)
     {
-        var tickets = await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId FROM c", page.Select(s => s.TicketId), ct);
+        var tickets = (await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId, c.activeSession FROM c", page.Select(s => s.TicketId), ct))
+            .ToDictionary(t => t.Id);
         var machines = await LookupAsync<MachinePulse>(store.Machines, "SELECT c.id, c.lastHeartbeatAt FROM c", page.Select(s => s.MachineId), ct);
         var heartbeats = machines.ToDictionary(m => m.Id, m => m.LastHeartbeatAt);
-        var links = tickets.ToDictionary(t => t.Id, t => t.MachineId);
 
         var now = time.NowMs();
-        var due = page.Where(s => ReasonToEnd(s.MachineId, s.LastActivityAt, links.GetValueOrDefault(s.TicketId),
-            heartbeats.GetValueOrDefault(s.MachineId), now) is not null).ToList();
+        var due = page.ToLookup(s => ReasonToEnd(s.Id, s.MachineId, s.LastActivityAt, tickets.GetValueOrDefault(s.TicketId),
+            heartbeats.GetValueOrDefault(s.MachineId), now) is not null);
         var endedReasons = new List<string>();
-        var finished = true;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (active, token) =>
+        var (corrected, finished) = (0, true);
+        await Parallel.ForEachAsync(due[true], new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (active, token) =>
         {
             if (time.GetUtcNow() >= deadline) { finished = false; return; }
-            // Judged again on fresh data before ending: a message, a heartbeat or a relink since the page keeps the chat.
-            var ticket = await store.Tickets.ReadOrNullAsync<TicketLink>(active.TicketId, active.TicketId, token);
-            var machine = await store.Machines.ReadOrNullAsync<MachinePulse>(active.MachineId, active.MachineId, token);
-            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(active.Id, active.MachineId, token) is not { } session) return;
+            if (await EndIfStillDueAsync(active, token) is { } reason) lock (endedReasons) endedReasons.Add(reason);
+        });
+        await Parallel.ForEachAsync(due[false].Where(s => unread.IsDueForRecount(s.Id)),
+            new ParallelOptions { MaxDegreeOfParallelism = _limits.SweepParallelism, CancellationToken = ct }, async (active, token) =>
+            {
+                if (time.GetUtcNow() >= deadline) { finished = false; return; }
+                var counted = new UnreadCounter.Counted(active.Id, active.MachineId, active.TicketId, active.UnreadByMachine, active.UnreadByAgent);
+                if (await unread.RecountAsync(counted, token)) Interlocked.Increment(ref corrected);
+            });
+        return (endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()), corrected, finished);
+    }
+
+    /// <summary>Judged again on fresh data before ending: a message, a heartbeat or a relink since the page keeps the chat.</summary>
+    async Task<string?> EndIfStillDueAsync(ActiveSession active, CancellationToken ct)
+    {
+        var ticket = await store.Tickets.ReadOrNullAsync<TicketLink>(active.TicketId, active.TicketId, ct);
+        var machine = await store.Machines.ReadOrNullAsync<MachinePulse>(active.MachineId, active.MachineId, ct);
+        if (await store.Sessions.ReadOrNullAsync<SessionDocument>(active.Id, active.MachineId, ct) is not { } session) return null;
+        try
+        {
             var ended = await sessions.TryEndAsync(session, current =>
             {
                 var at = time.NowMs();
-                return ReasonToEnd(current.MachineId, current.LastActivityAt, ticket?.MachineId, machine?.LastHeartbeatAt, at) is { } reason
+                return ReasonToEnd(current.Id, current.MachineId, current.LastActivityAt, ticket, machine?.LastHeartbeatAt, at) is { } reason
                     ? current with { EndReason = reason, InactiveForMs = reason == EndReasons.ChatInactive ? at - current.LastActivityAt : null }
                     : null;
-            }, token);
-            if (ended?.EndReason is { } r) lock (endedReasons) endedReasons.Add(r);
-        });
-        return (endedReasons.GroupBy(r => r).ToDictionary(g => g.Key, g => g.Count()), finished);
+            }, ct);
+            return ended?.EndReason;
+        }
+        catch (LiveChatException e) when (e.Error == ErrorCatalog.ConcurrentUpdate)
+        {
+            return null; // busy with writers all along: the next run judges it again
+        }
     }
 
     /// <summary>What the page needs to judge a session; a due one is read whole before it is ended.</summary>
-    sealed record ActiveSession(string Id, string MachineId, string TicketId, long LastActivityAt);
-    sealed record TicketLink(string Id, string? MachineId);
+    sealed record ActiveSession(string Id, string MachineId, string TicketId, long LastActivityAt, long UnreadByMachine, long UnreadByAgent);
+    sealed record TicketLink(string Id, string? MachineId, SessionClaim? ActiveSession);
     sealed record MachinePulse(string Id, long? LastHeartbeatAt);
 
     /// <summary>Bulk lookup by id across partitions: one query per chunk of ids, not one read per session.</summary>

@@ -51,6 +51,9 @@ public static class LiveChatTelemetry
         PushDuration.Record(elapsed.TotalMilliseconds, new KeyValuePair<string, object?>("operation", operation));
     }
 
+    /// <summary>A queued push dropped unsent: its queue was full (SignalR slow or down for long).</summary>
+    public static void PushDropped() => Pushes.Add(1, new TagList { { "operation", "queued" }, { "outcome", "dropped" } });
+
     public static void SweepFinished(int checkedCount, IReadOnlyDictionary<string, int> endedByReason, TimeSpan elapsed)
     {
         SweepRuns.Add(1);

@@ -9,16 +9,21 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace LiveChat.Functions.Functions;
 
-public sealed class OperationsFunctions(Api api, CosmosStore store, InactivitySweep sweep, OrphanUploads orphans)
+public sealed class OperationsFunctions(Api api, CosmosStore store, StorageInitializer storage, InactivitySweep sweep, OrphanUploads orphans)
 {
     [Function("Health")]
     [ApiOperation(Caller.Anonymous, typeof(HealthStatus), "Liveness, and whether the store answers (503 when it does not)")]
     public Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
         // Within 2 s whatever the store does: a load balancer's probe must not hang on a stalled store.
-        api.Run(req, async ct => await store.IsReachableAsync(TimeSpan.FromMilliseconds(1500), ct)
-            ? ApiResult.Ok(new HealthStatus("ok", "reachable"))
-            : new ApiResult(StatusCodes.Status503ServiceUnavailable, new HealthStatus("degraded", "unreachable")));
+        api.Run(req, async ct =>
+        {
+            var reach = await store.ReachAsync(TimeSpan.FromMilliseconds(1500), ct);
+            if (reach == StoreReach.Reachable) return ApiResult.Ok(new HealthStatus("ok", "reachable"));
+            if (reach == StoreReach.Lost) storage.StoreLost();
+            req.HttpContext.Response.Headers.RetryAfter = "1";
+            return new ApiResult(StatusCodes.Status503ServiceUnavailable, new HealthStatus("degraded", "unreachable"));
+        });
 
     [Function("GetOpenApiDocument")]
     [ApiOperation(Caller.Anonymous, typeof(JsonObject), "This API's OpenAPI 3.1 document (as openapi.json in the repository)", UsesStore = false)]

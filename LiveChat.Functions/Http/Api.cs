@@ -19,7 +19,8 @@ namespace LiveChat.Functions.Http;
 /// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
 /// any failure into problem+json.
 /// </summary>
-public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, IOptions<LiveChatOptions> options, ILogger<Api> log)
+public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, StorageInitializer storage, IOptions<LiveChatOptions> options,
+    ILogger<Api> log)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -54,7 +55,9 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         deadline.CancelAfter(options.Value.RequestDeadline);
         try
         {
-            return await handle(deadline.Token);
+            // WaitAsync: the deadline holds even where an SDK does not honour the token (the Cosmos client's first
+            // account read, at a cold start against a stalled store, takes its own ~40 s).
+            return await handle(deadline.Token).WaitAsync(deadline.Token);
         }
         catch (LiveChatException e)
         {
@@ -67,6 +70,7 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         }
         catch (Exception e) when (StoreFailures.IsTransient(e) || (e is OperationCanceledException && deadline.IsCancellationRequested))
         {
+            if (StoreFailures.IsLostStore(e)) storage.StoreLost();
             log.LogWarning("Store unavailable or past the deadline on {Method} {Path}: {Error}", req.Method, req.Path,
                 e is CosmosException cosmos ? $"Cosmos {(int)cosmos.StatusCode}" : e.GetType().Name);
             req.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(StoreFailures.RetryAfter(e).TotalSeconds)).ToString();

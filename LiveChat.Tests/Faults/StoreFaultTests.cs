@@ -27,6 +27,14 @@ public abstract class OwnCosmosApp : LiveChatApp
     };
 
     public void Signal(string signal) => Process.Start("kill", [$"-{signal}", Cosmos.Id.ToString()])!.WaitForExit();
+
+    /// <summary>Kills the stand-in and starts a new, empty one on the same port: a store that lost everything.</summary>
+    public async Task RestartCosmosEmptyAsync()
+    {
+        Cosmos.Kill();
+        await Cosmos.WaitForExitAsync();
+        Cosmos = await LocalStack.StartCosmosAsync(_port);
+    }
 }
 
 public sealed class StoreFaultApp : OwnCosmosApp;
@@ -61,6 +69,7 @@ public sealed class StoreFaultTests(StoreFaultApp app) : IClassFixture<StoreFaul
 
             var (health, healthTook) = await TimedAsync(() => app.CreateClient().GetAsync("/api/health"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+            AssertRetryAfter(health);
             Assert.InRange(healthTook, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         }
         finally

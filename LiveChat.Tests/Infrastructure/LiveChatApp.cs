@@ -49,7 +49,20 @@ public class LiveChatApp : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask; // shared for the run; stopped when the test process exits
 
-    sealed record RunningApp(WebApplication Host, ServiceProvider Services, Uri BaseAddress, ConcurrentQueue<string> Logs)
+    /// <summary>
+    /// Another host and worker on the same settings, so the same store: what a scale-out gives. Stopped with the run.
+    /// </summary>
+    public async Task<HttpClient> AnotherInstanceAsync(string? token = null)
+    {
+        var (_, baseAddress, _) = await StartHostAsync(App.Settings);
+        var client = new HttpClient { BaseAddress = baseAddress };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        (await client.GetAsync("/api/health")).EnsureSuccessStatusCode();
+        return client;
+    }
+
+    sealed record RunningApp(WebApplication Host, ServiceProvider Services, Uri BaseAddress, ConcurrentQueue<string> Logs,
+        IReadOnlyDictionary<string, string?> Settings)
     {
         public static async Task<RunningApp> StartAsync(Dictionary<string, string?> overrides)
         {
@@ -59,7 +72,7 @@ public class LiveChatApp : IAsyncLifetime
             settings["AzureWebJobs.AutoEndInactiveSessions.Disabled"] = "true";
             var services = await CoreApp.StartAsync(settings, TimeProvider.System);
             var (host, baseAddress, logs) = await StartHostAsync(settings);
-            var running = new RunningApp(host, services, baseAddress, logs);
+            var running = new RunningApp(host, services, baseAddress, logs, settings);
             await running.WaitUntilServingAsync();
             return running;
         }

@@ -39,6 +39,27 @@ public sealed class RevocationTests(LiveChatApp app) : IClassFixture<LiveChatApp
         await Task.Delay(300);
         Assert.Equal(heard, machine.Received.Count);
     }
+
+    [Fact]
+    public async Task A_machine_revoked_or_deleted_in_its_document_gets_401_on_every_call_whatever_its_token_says()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        // What an import of a machine revoked in Convex leaves: status REVOKED, its token never revoked.
+        await app.Store.Machines.PatchItemAsync<MachineDocument>(chat.MachineId, new PartitionKey(chat.MachineId),
+            [PatchOperation.Set("/status", MachineStatus.Revoked)]);
+        var calls = new Func<Task<HttpResponseMessage>>[]
+        {
+            () => chat.Machine.PostAsync("/api/machine/heartbeat", null),
+            () => chat.Machine.GetAsync("/api/machine/chat/updates"),
+            () => chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "ainda aqui" }),
+            () => chat.Machine.PostJsonAsync("/api/machine/uploads", new { fileName = "a.png", contentType = "image/png", size = 10 }),
+        };
+        foreach (var call in calls) await (await call()).AssertProblemAsync(401, "machine_token_revoked");
+
+        await app.Store.Machines.DeleteItemAsync<MachineDocument>(chat.MachineId, new PartitionKey(chat.MachineId));
+        foreach (var call in calls) await (await call()).AssertProblemAsync(401, "machine_token_invalid");
+    }
 }
 
 /// <summary>The Cosmos client fails the first write to the machines container, as a crash between two writes would.</summary>

@@ -1,9 +1,21 @@
 // Cosmos DB stand-in for local runs and tests: @vercel/cosmosdb-server plus the fixes the .NET SDK needs
-// (DESIGN §2): query plans, 404 on missing items, keep-alive, and a change feed that returns later changes.
+// (DESIGN §2): query plans, 404 on missing items, keep-alive, a change feed that returns later changes, and a
+// document call on a database or container that does not exist answered as Cosmos DB answers it (404, substatus 1003
+// "owner resource does not exist"), not as a missing item or a 500.
 "use strict";
 const { AsyncLocalStorage } = require("node:async_hooks");
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
 const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
+const accountModule = require("@vercel/cosmosdb-server/lib/account");
+
+// The server keeps its account to itself; this subclass, created at listen time, lets requests be checked against it.
+let account;
+accountModule.default = class extends accountModule.default {
+  constructor(...args) {
+    super(...args);
+    account = this;
+  }
+};
 
 const port = Number(process.env.COSMOS_PORT || process.argv[2] || 8081);
 const host = process.env.COSMOS_HOST || "127.0.0.1";
@@ -22,6 +34,7 @@ const passThroughPlan = JSON.stringify({
 });
 
 const documentPath = /^\/+dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/;
+const anyDocumentPath = /^\/+dbs\/([^/]+)\/colls\/([^/]+)\/docs(\/|$)/;
 const documentsPath = /^\/+dbs\/[^/]+\/colls\/([^/]+)\/docs\/?$/;
 const isTrue = (value) => String(value).toLowerCase() === "true";
 
@@ -122,6 +135,13 @@ function captureEnd(res, rewrite) {
 function onRequest(inner) {
   return (req, res) => {
     const path = (req.url || "").split("?")[0];
+
+    const docs = anyDocumentPath.exec(path);
+    if (docs && account && !account.database(decodeURIComponent(docs[1])).collection(decodeURIComponent(docs[2])).read()) {
+      req.resume();
+      req.on("end", () => answer(res, 404, JSON.stringify({ code: "NotFound", message: "Owner resource does not exist" }), { "x-ms-substatus": "1003" }));
+      return;
+    }
 
     if (isTrue(req.headers["x-ms-cosmos-is-query-plan-request"])) {
       req.resume();

@@ -222,7 +222,9 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
             // The same SHA-256 hex the reference stored: desktop agents keep authenticating with the token they have.
             await CreateAsync("machineTokens", store.MachineTokens, new MachineTokenDocument
             {
-                Id = hash, MachineId = machine.Id, TenantId = _tenant, Revoked = t.Bool("revoked"),
+                // A REVOKED machine's token is refused anyway (MachineAuthenticator); marked revoked too, as revoking does.
+                Id = hash, MachineId = machine.Id, TenantId = _tenant,
+                Revoked = t.Bool("revoked") || machine.Str("status")?.ToUpperInvariant() == MachineStatus.Revoked,
                 ExpiresAt = t.Long("expiresAt")!.Value, CreatedAt = t.CreatedAt,
             }, hash, ct);
         }
@@ -239,11 +241,14 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
         foreach (var t in chosen)
         {
             var machineId = t.Str("machineId");
+            // The ticket claims its live chat, as a start would have (one ACTIVE session per ticket).
+            var active = sessionsByTicket.GetValueOrDefault(t.Id)?.LastOrDefault(s => s.Str("status") == SessionStatus.Active);
             var document = new TicketDocument
             {
                 Id = t.Id, TenantId = _tenant, Reference = t.Long("reference") ?? 0, Subject = t.Str("subject")!,
                 RequesterId = t.Str("requesterId") ?? "", CompanyId = t.Str("companyId"), MachineId = machineId,
                 ChatEnabled = t.Bool("chatEnabled") || sessionsByTicket.ContainsKey(t.Id), CreatedAt = t.CreatedAt,
+                ActiveSession = active is null ? null : new SessionClaim(active.Id, active.Str("machineId")!, active.Long("startedAt")!.Value),
             };
             if (document.RequesterId.Length > 0) users.Add(document.RequesterId);
             documents[document.Id] = document;
