@@ -212,6 +212,45 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.Empty((await (await chat.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync()).EnumerateArray());
     }
 
+    /// <summary>
+    /// The ambiguous outcomes of a post: stored, but the page heard a network error or a 503. The console sends it
+    /// again by itself with the same clientMessageId, and one message is stored and shown.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_post_stored_but_answered_with_a_network_error_or_a_503_is_sent_again_and_stored_once(bool answer503)
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var page = await Browser.NewPageAsync();
+        var posts = 0;
+        await page.RouteAsync($"**/api/tickets/{chat.TicketId}/chat/messages", async route =>
+        {
+            if (route.Request.Method != "POST" || Interlocked.Increment(ref posts) > 1)
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            await route.FetchAsync(); // the service stores it; the page never hears so
+            if (answer503)
+                await route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                    Body = """{"code":"store_unavailable","status":503,"title":"Store unavailable, retry later","detail":"Serviço temporariamente indisponível. Tente novamente."}""" });
+            else await route.AbortAsync("connectionreset");
+        });
+        await page.GotoAsync($"{app.BaseAddress}api/console#ticket={chat.TicketId}&token={app.AgentToken(chat.AgentId)}");
+        await Expect(page.Locator("#chat-status")).ToContainTextAsync("Sessão ativa");
+
+        await page.GetByLabel("Mensagem").FillAsync("uma vez só");
+        await page.GetByLabel("Mensagem").PressAsync("Enter");
+
+        await Expect(page.Locator("#message")).ToHaveValueAsync("");
+        await Expect(page.Locator("#messages .from-agent .body")).ToHaveTextAsync("uma vez só");
+        Assert.Equal(2, posts);
+        Assert.Single(await MachineMessagesAsync(chat, chat.TicketId));
+        await Expect(page.Locator("#composer-error")).ToHaveTextAsync("");
+    }
+
     /// <summary>Presses Tab (or Shift+Tab) until the focused element is the one described, as a keyboard user would.</summary>
     static async Task TabToAsync(IPage page, string isFocused, bool backwards = false)
     {

@@ -45,10 +45,11 @@ public sealed class EmptiedStoreTests(EmptiedStoreApp app) : IClassFixture<Empti
             if (!response.IsSuccessStatusCode) Signals.AssertRetryAfter(response);
         }
 
-        Assert.True(await Poll.UntilAsync(async () => (await app.CreateClient().GetAsync("/api/health")).IsSuccessStatusCode, 30_000),
+        // Rebuilt: the old tenant is gone (its token is unknown now, not "store unavailable"), a new one chats as usual.
+        Assert.True(await Poll.UntilAsync(async () => (await chat.Machine.GetAsync("/api/machine/chat/updates")).StatusCode == HttpStatusCode.Unauthorized, 30_000),
             "the worker did not recreate the database and containers");
-        // An empty store: the old tenant is gone (its token is unknown now), a new one chats as usual.
         await (await chat.Machine.GetAsync("/api/machine/chat/updates")).AssertProblemAsync(401, "machine_token_invalid");
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync("/api/health")).StatusCode);
         var fresh = await app.ChatAsync();
         await fresh.StartSessionAsync();
         await (await fresh.Machine.PostJsonAsync($"/api/machine/tickets/{fresh.TicketId}/chat/messages", new { body = "de volta" })).OkJsonAsync(201);
@@ -100,7 +101,9 @@ public sealed class ColdStartTests
             }
 
             Signals.Send(cosmos, "CONT");
-            Assert.True(await Poll.UntilAsync(async () => (await http.GetAsync("/api/health")).IsSuccessStatusCode, 60_000), "no recovery after the store resumed");
+            // Recovered once the containers exist again: the unknown token is then told so.
+            Assert.True(await Poll.UntilAsync(async () => (await http.GetAsync("/api/machine/chat/updates")).StatusCode == HttpStatusCode.Unauthorized, 60_000),
+                "no recovery after the store resumed");
             await (await http.GetAsync("/api/machine/chat/updates")).AssertProblemAsync(401, "machine_token_invalid");
             }
             finally

@@ -57,7 +57,8 @@ public class LiveChatApp : IAsyncLifetime
         var (_, baseAddress, _) = await StartHostAsync(App.Settings);
         var client = new HttpClient { BaseAddress = baseAddress };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        (await client.GetAsync("/api/health")).EnsureSuccessStatusCode();
+        if (!await Poll.UntilAsync(async () => (await client.GetAsync("/api/health")).IsSuccessStatusCode, 30_000))
+            throw new InvalidOperationException("The other instance did not serve /api/health");
         return client;
     }
 
@@ -77,12 +78,12 @@ public class LiveChatApp : IAsyncLifetime
             return running;
         }
 
+        /// <summary>Health answers 503 while the store client still starts (its first account read) on a busy machine.</summary>
         async Task WaitUntilServingAsync()
         {
             using var http = new HttpClient { BaseAddress = BaseAddress };
-            var response = await http.GetAsync("/api/health");
-            if (!response.IsSuccessStatusCode)
-                throw new InvalidOperationException($"The worker did not serve /api/health: {(int)response.StatusCode}\n{string.Join('\n', Logs)}");
+            if (!await Poll.UntilAsync(async () => (await http.GetAsync("/api/health")).IsSuccessStatusCode, 30_000))
+                throw new InvalidOperationException($"The worker did not serve /api/health\n{string.Join('\n', Logs)}");
         }
     }
 

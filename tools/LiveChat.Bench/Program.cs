@@ -25,6 +25,9 @@ using Microsoft.Extensions.Options;
 //       [--other-messages 50000] [--sweep-sessions 5000]
 // It writes its own tenant (and, for the growth and sweep parts, other tickets' messages and idle sessions) into the
 // local store; the service's own sweep ends those sessions once their machines go quiet (5 minutes).
+//   dotnet run --project tools/LiveChat.Bench -c Release -- soak [--minutes 5] [--chats 20]
+// The soak under faults, on a stack of its own (see Soak.cs); ./run.sh need not run.
+if (args is ["soak", .. var soakArgs]) return await Soak.RunAsync(soakArgs);
 var options = Options.Parse(args);
 var configuration = LocalSettings.Load();
 var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddLiveChat(configuration).BuildServiceProvider();
