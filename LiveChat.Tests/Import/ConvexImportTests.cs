@@ -33,6 +33,7 @@ public sealed class ConvexSnapshotBuilder
     public string MachineToken => $"token-{_p}-0";
     public string AgentId => $"{_p}u1";
     public string OnlineMachineId => $"{_p}m0";
+    public string RevokedMachineToken => $"token-{_p}-3";
     public string ActiveTicketId => $"{_p}t0";
     public byte[] PngBytes => Png;
     public int Messages { get; private set; }
@@ -51,7 +52,8 @@ public sealed class ConvexSnapshotBuilder
 
         for (var i = 0; i < 4; i++)
         {
-            Add("machines", new { _id = $"{_p}m{i}", _creationTime = start + 0.25, tenantId = Tenant, hostname = $"PC-{i}", assignedUserId = $"{_p}c{i}", assignedUserName = $"Cliente {i}", lastHeartbeatAt = start });
+            // Machine 3 was revoked in Convex, its token never was (the reference left tokens as they were).
+            Add("machines", new { _id = $"{_p}m{i}", _creationTime = start + 0.25, tenantId = Tenant, hostname = $"PC-{i}", assignedUserId = $"{_p}c{i}", assignedUserName = $"Cliente {i}", lastHeartbeatAt = start, status = i == 3 ? "REVOKED" : "ACTIVE" });
             Add("machineTokens", new { _id = $"{_p}k{i}", _creationTime = start, tenantId = Tenant, machineId = $"{_p}m{i}", tokenHash = Hash($"token-{_p}-{i}"), revoked = false, expiresAt = now + 365 * 24 * hour, createdAt = start });
         }
         Add("machineHeartbeats", new { _id = $"{_p}h0", _creationTime = now, machineId = OnlineMachineId, lastHeartbeatAt = now - 60_000 });
@@ -165,6 +167,13 @@ public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatA
         var sessions = await (await machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync();
         var active = Assert.Single(sessions.EnumerateArray());
         Assert.Equal((snapshot.ActiveTicketId, 2L), (active.GetProperty("ticketId").GetString(), active.GetProperty("unreadCount").GetInt64()));
+
+        // A machine revoked in Convex is refused, and its token is stored revoked; the ticket claims its active session.
+        await (await app.ClientWithToken(snapshot.RevokedMachineToken).GetAsync("/api/machine/chat/updates")).AssertProblemAsync(401, "machine_token_revoked");
+        var revokedToken = MachineTokens.Hash(snapshot.RevokedMachineToken);
+        Assert.True((await app.Store.MachineTokens.ReadItemAsync<MachineTokenDocument>(revokedToken, new PartitionKey(revokedToken))).Resource.Revoked);
+        var ticket = (await app.Store.Tickets.ReadItemAsync<TicketDocument>(snapshot.ActiveTicketId, new PartitionKey(snapshot.ActiveTicketId))).Resource;
+        Assert.Equal(active.GetProperty("sessionId").GetString(), ticket.ActiveSession?.SessionId);
 
         // The agent (the Convex user id is the subject here) sees the history grouped by session, and the unread count.
         var agent = app.ClientWithToken(app.AgentToken(snapshot.AgentId));

@@ -238,6 +238,7 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
         // replace, event), 1 per session whose unread counters are recounted this run (about 1 in 5, none to correct)
         // and about 10 per page of 1,000 active sessions (the page query and the bulk lookups).
         var recounted = stillActive.Count(app.Get<UnreadCounter>().IsDueForRecount);
+        output.WriteLine($"{recounted} of them recounts");
         Assert.InRange(recounted, 9000 / 5 - 300, 9000 / 5 + 300);
         Assert.InRange(trips, 5 * 1000 + recounted, 5 * 1000 + recounted + 10 * (10_000 / 1000 + 1) + 10);
         Assert.Equal(0, (await SweepAsync(app)).EndedCount);
