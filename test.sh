@@ -22,12 +22,15 @@ fi
 results="$PWD/TestResults"
 rm -rf "$results"
 export LIVECHAT_TEST_RESULTS="$results"
+# Every process this run starts inherits the marker, so the safety net below stops exactly those.
+export LIVECHAT_TEST_RUN="test-$$-$(date +%s%N)"
 dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
 status=$?
-# A safety net for a test process that died before its exit handlers ran: nothing started from this checkout outlives the
-# run. SIGKILL: a worker whose host is gone ignores SIGTERM, and Azurite takes minutes to honour it.
+# A safety net for a test process that died before its exit handlers ran: nothing this run started outlives it, and
+# nothing else is touched (a ./run.sh of this checkout keeps running).
 sleep 1
-pkill -KILL -f "$PWD/(LiveChat.Functions/bin|local/node_modules/azurite|local/cosmos/server.js)" 2>/dev/null || true
+node local/stop-test-run.mjs "$LIVECHAT_TEST_RUN"
+unset LIVECHAT_TEST_RUN
 
 summary=$(node -e '
   const fs = require("fs"), path = require("path");

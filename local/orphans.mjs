@@ -1,5 +1,6 @@
-// Kills the processes (other than this one) whose command line and parent process id pass `matches`: how the local
-// runners stop workers and stand-ins that outlived whoever started them. Linux (/proc) only; elsewhere it does nothing.
+// Kills the processes (other than this one) whose command line, parent process id and environment pass `matches`:
+// how the local runners stop workers and stand-ins that outlived whoever started them. Linux (/proc) only; elsewhere
+// it does nothing.
 import fs from 'node:fs';
 
 export function killMatching(matches) {
@@ -9,7 +10,8 @@ export function killMatching(matches) {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       const parent = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      if (matches(cmdline, parent)) process.kill(Number(pid), 'SIGKILL');
-    } catch { /* gone meanwhile */ }
+      const environment = () => fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (matches(cmdline, parent, environment)) process.kill(Number(pid), 'SIGKILL');
+    } catch { /* gone meanwhile, or not ours to read */ }
   }
 }

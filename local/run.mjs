@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killMatching } from './orphans.mjs';
@@ -39,6 +40,27 @@ if (!fs.existsSync(settings)) fs.copyFileSync(sample, settings);
 // The SignalR stand-in signs with the access key the app is configured with.
 const signalRKey = /AccessKey=([^;]+)/.exec(JSON.parse(fs.readFileSync(settings, 'utf8')).Values.SignalR__ConnectionString ?? '')?.[1]
   ?? 'local-signalr-access-key-0123456789abcdef';
+
+// Every port must be free before anything starts: a port taken by another ./run.sh (or anything else) would
+// otherwise make this one report, and seed, the other process's services.
+function isFree(port) {
+  return new Promise(resolve => {
+    const probe = net.createServer().once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+{
+  const dashboardWanted = process.env.LIVECHAT_DASHBOARD && !process.argv.includes('--stack-only') && !process.argv.includes('--no-dashboard');
+  const wanted = [['COSMOS_PORT', cosmosPort], ['AZURITE_BLOB_PORT', blobPort], ['SIGNALR_PORT', signalRPort],
+    ...(process.argv.includes('--stack-only') ? [] : [['LIVECHAT_PORT', apiPort]]),
+    ...(dashboardWanted ? [['DASHBOARD_PORT', dashboardPort], ['OTLP_PORT', otlpPort]] : [])];
+  for (const [name, port] of wanted) {
+    if (!(await isFree(port))) {
+      console.error(`Port ${port} (${name}) is in use: stop what listens there (\`ss -ltnp 'sport = :${port}'\` names it; another ./run.sh stops with Ctrl+C) or start with ${name}=<another port>.`);
+      process.exit(1);
+    }
+  }
+}
 
 const children = [];
 let stopping = false;

@@ -134,16 +134,20 @@ public sealed partial class ChatMessages(
 
     internal sealed record PageRequest(MessageCursor? After, int Limit);
 
+    /// <summary>
+    /// A cursor of "0" is no cursor, as the reference's <c>if (args.since)</c> reads it (agents that start with since: 0
+    /// get the newest messages, not the oldest); limit=0 is an empty page, as the reference's <c>take(0)</c>.
+    /// </summary>
     PageRequest ParsePage(string? cursor, string? limit)
     {
         MessageCursor? after = null;
-        if (!string.IsNullOrEmpty(cursor))
+        if (!string.IsNullOrEmpty(cursor) && cursor != "0")
             after = MessageCursor.TryParse(cursor, out var parsed)
                 ? parsed
                 : throw ErrorCatalog.ValidationFailed.Raise("Cursor inválido: use o nextCursor devolvido ou um timestamp em milissegundos.");
         var size = _limits.DefaultListLimit;
-        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, out size) || size < 1))
-            throw ErrorCatalog.ValidationFailed.Raise("limit deve ser um inteiro positivo.");
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, out size) || size < 0))
+            throw ErrorCatalog.ValidationFailed.Raise("limit deve ser um inteiro não negativo.");
         return new PageRequest(after, Math.Min(size, _limits.MaxListLimit));
     }
 
@@ -153,6 +157,7 @@ public sealed partial class ChatMessages(
     /// </summary>
     internal async Task<(List<MessageDocument> Messages, string? NextCursor)> PageAsync(string ticketId, PageRequest page, CancellationToken ct)
     {
+        if (page.Limit == 0) return ([], page.After?.ToString());
         QueryDefinition query;
         if (page.After is { } after)
             query = new QueryDefinition(

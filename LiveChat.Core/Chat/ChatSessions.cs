@@ -191,11 +191,11 @@ public sealed class ChatSessions(
         return new MachineUpdates(sessions.Count > 0, sessions, sessions.Sum(s => s.UnreadCount));
     }
 
-    /// <summary>One single-partition query: the machine's ACTIVE sessions (at most 50, as the reference).</summary>
+    /// <summary>One single-partition query: the machine's ACTIVE sessions, oldest first (at most 50, as the reference).</summary>
     Task<List<SessionSummary>> ActiveOnMachineAsync(MachineCaller machine, CancellationToken ct)
     {
         var query = new QueryDefinition(
-                $"SELECT TOP {_limits.MaxMachineSessions} {SessionSummary.Fields} FROM c WHERE c.machineId = @machineId AND c.status = 'ACTIVE'")
+                $"SELECT TOP {_limits.MaxMachineSessions} {SessionSummary.Fields} FROM c WHERE c.machineId = @machineId AND c.status = 'ACTIVE' ORDER BY c.startedAt ASC")
             .WithParameter("@machineId", machine.MachineId);
         return store.Sessions.QueryAsync<SessionSummary>(query, machine.MachineId, ct, _limits.MaxMachineSessions);
     }

@@ -37,7 +37,7 @@ public sealed class MachineAuthenticator(CosmosStore store, TimeProvider time, I
         if (record.Revoked || status == MachineStatus.Revoked) throw ErrorCatalog.MachineTokenRevoked.Raise();
         if (status is null) throw ErrorCatalog.MachineTokenInvalid.Raise();
         if (record.ExpiresAt < time.NowMs()) throw ErrorCatalog.MachineTokenExpired.Raise();
-        return new MachineCaller(record.MachineId, record.TenantId);
+        return new MachineCaller(record.MachineId, record.TenantId, record.ExpiresAt);
     }
 
     /// <summary>Drop a token from this instance's cache after it was revoked here.</summary>

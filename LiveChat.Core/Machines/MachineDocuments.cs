@@ -46,4 +46,4 @@ public sealed record MachineTokenDocument
 }
 
 /// <summary>An authenticated machine agent.</summary>
-public sealed record MachineCaller(string MachineId, string TenantId);
+public sealed record MachineCaller(string MachineId, string TenantId, long TokenExpiresAt = 0);

@@ -20,6 +20,9 @@ public sealed record MachineView(string Id, string Hostname, string Status, stri
 
 public sealed record HeartbeatResult(bool Ok, long LastHeartbeatAt);
 
+/// <summary>What a machine agent learns of its own enrollment: its machine, and when its token expires.</summary>
+public sealed record MachineEnrollment(string MachineId, string Hostname, string TenantId, string Status, long TokenExpiresAt);
+
 /// <summary>A tenant's machines: registration, tokens (issue, rotate, revoke), and the machine's own heartbeat.</summary>
 public sealed class MachineRegistry(
     CosmosStore store, MachineAuthenticator machineAuth, TenantUsers users, ChatSessions sessions, Presence presence,
@@ -118,6 +121,14 @@ public sealed class MachineRegistry(
         if (tokenHash is null) return;
         await store.MachineTokens.PatchOrNullAsync<MachineTokenDocument>(tokenHash, tokenHash, [PatchOperation.Set("/revoked", true)], ct);
         machineAuth.Forget(tokenHash);
+    }
+
+    /// <summary>A point read; reached only by a valid token of an ACTIVE machine (the authenticator refuses the rest).</summary>
+    public async Task<MachineEnrollment> EnrollmentAsync(MachineCaller machine, CancellationToken ct)
+    {
+        var m = await store.Machines.ReadOrNullAsync<MachineDocument>(machine.MachineId, machine.MachineId, ct)
+            ?? throw ErrorCatalog.MachineTokenInvalid.Raise();
+        return new MachineEnrollment(m.Id, m.Hostname, m.TenantId, m.Status, machine.TokenExpiresAt);
     }
 
     public async Task<HeartbeatResult> HeartbeatAsync(MachineCaller machine, CancellationToken ct)

@@ -57,6 +57,15 @@ public static class FileRules
 
     public static bool IsAllowedExtension(string fileName) => MimeTypesByExtension.ContainsKey(Extension(fileName));
 
+    /// <summary>
+    /// The declared type, or the one the extension implies when none was given or only application/octet-stream
+    /// (what browsers report for some .doc/.xls, and many desktop agents send).
+    /// </summary>
+    public static string DeclaredOrImpliedType(string fileName, string? declared) =>
+        string.IsNullOrWhiteSpace(declared) || MediaType(declared) == "application/octet-stream"
+            ? MimeTypesByExtension.GetValueOrDefault(Extension(fileName))?[0] ?? "application/octet-stream"
+            : declared;
+
     /// <summary>The MIME type must be in the reference's list and match the file's extension.</summary>
     public static bool IsAllowedType(string fileName, string? contentType) =>
         MimeTypesByExtension.TryGetValue(Extension(fileName), out var types) && types.Contains(MediaType(contentType));

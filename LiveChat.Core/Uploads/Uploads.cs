@@ -3,7 +3,11 @@ using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Uploads;
 
-public sealed record UploadRequest(string? FileName, string? ContentType, long? Size);
+/// <summary>
+/// contentType and size, or the reference's own names for them, fileType and fileSize (machine agents written for
+/// the reference send those). A type left empty or sent as application/octet-stream is taken from the extension.
+/// </summary>
+public sealed record UploadRequest(string? FileName, string? ContentType, long? Size, string? FileType = null, long? FileSize = null);
 
 /// <summary>Where and how to PUT the file. attachmentId (= storageId) is what a message then cites.</summary>
 public sealed record UploadTicket(
@@ -19,13 +23,13 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
     {
         if (string.IsNullOrWhiteSpace(request.FileName) || request.FileName.Length > 255)
             throw ErrorCatalog.ValidationFailed.Raise("fileName é obrigatório (até 255 caracteres).");
-        if (string.IsNullOrWhiteSpace(request.ContentType))
-            throw ErrorCatalog.ValidationFailed.Raise("contentType é obrigatório.");
-        if (request.Size is not { } size || size < 0)
+        if ((request.Size ?? request.FileSize) is not { } size || size < 0)
             throw ErrorCatalog.ValidationFailed.Raise("size é obrigatório e não pode ser negativo.");
         var name = FileRules.SafeFileName(request.FileName) ?? throw ErrorCatalog.ValidationFailed.Raise("fileName inválido.");
         if (!FileRules.IsAllowedExtension(name)) throw ErrorCatalog.FileTypeNotAllowed.Raise();
-        if (!FileRules.IsAllowedType(name, request.ContentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
+        // The bytes' signature, checked when the file is attached, stays the real check of its type.
+        var contentType = FileRules.DeclaredOrImpliedType(name, request.ContentType ?? request.FileType);
+        if (!FileRules.IsAllowedType(name, contentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
         if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise();
 
         var blobName = owner.NewBlobName(name, time.GetUtcNow());
@@ -33,7 +37,7 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
         var headers = new Dictionary<string, string>
         {
             ["x-ms-blob-type"] = "BlockBlob",
-            ["Content-Type"] = FileRules.MediaType(request.ContentType),
+            ["Content-Type"] = FileRules.MediaType(contentType),
             ["If-None-Match"] = "*",
         };
         var expiresAt = (time.GetUtcNow() + _options.UploadUrlLifetime).ToUnixTimeMilliseconds();

@@ -86,4 +86,10 @@ public sealed class MachineFunctions(
     public Task<IActionResult> MachineHeartbeat(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/heartbeat")] HttpRequest req) =>
         api.Run(req, async ct => ApiResult.Ok(await machines.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));
+
+    [Function("MachineMe")]
+    [ApiOperation(Caller.Machine, typeof(MachineEnrollment), "Whether the token is valid, and for which machine: no heartbeat, nothing written (the reference's validateMachineTokenForUpload)")]
+    public Task<IActionResult> MachineMe(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/me")] HttpRequest req) =>
+        api.Run(req, async ct => ApiResult.Ok(await machines.EnrollmentAsync(await api.MachineAsync(req, ct), ct)));
 }

@@ -51,6 +51,7 @@ public static class OpenApiContract
             {
                 ["title"] = "LiveChat",
                 ["version"] = "1.0.0",
+                ["license"] = new JsonObject { ["name"] = "Proprietary", ["identifier"] = "LicenseRef-Proprietary" },
                 ["description"] = "Live chat between helpdesk agents and the person at a client's computer. Errors are application/problem+json with a stable `code`.",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "http://127.0.0.1:7071", ["description"] = "./run.sh" }),
@@ -89,8 +90,10 @@ public static class OpenApiContract
     {
         if (operation is null) throw new InvalidOperationException($"Function {function} has no [ApiOperation].");
         var result = new JsonObject { ["operationId"] = function, ["summary"] = operation.Summary };
-        if (operation.Caller != Caller.Anonymous)
-            result["security"] = new JsonArray(new JsonObject { [operation.Caller == Caller.Machine ? "machineToken" : "agentJwt"] = new JsonArray() });
+        // Anonymous calls say so (an empty list), rather than leaving a reader to guess.
+        result["security"] = operation.Caller == Caller.Anonymous
+            ? new JsonArray()
+            : new JsonArray(new JsonObject { [operation.Caller == Caller.Machine ? "machineToken" : "agentJwt"] = new JsonArray() });
 
         var parameters = new JsonArray();
         foreach (var name in route.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))

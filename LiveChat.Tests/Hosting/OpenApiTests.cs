@@ -25,7 +25,7 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     {
         var paths = OpenApiContract.Document["paths"]!.AsObject();
         var functions = OpenApiContract.HttpFunctions().ToList();
-        Assert.Equal(38, functions.Count);
+        Assert.Equal(39, functions.Count);
         foreach (var (function, trigger, operation) in functions)
         {
             Assert.True(operation is not null, $"{function} has no [ApiOperation]");
@@ -43,7 +43,29 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, read.Diagnostic?.SpecificationVersion);
         var document = read.Document!;
         Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
-        Assert.Equal(38, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
+        Assert.Equal(39, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
+    }
+
+    /// <summary>
+    /// Redocly CLI (from local/package.json) with its recommended rules: no error and no warning, past the exceptions
+    /// that .redocly.lint-ignore.yaml lists with their reasons.
+    /// </summary>
+    [Fact]
+    public async Task The_document_lints_clean_with_Redocly_recommended_rules()
+    {
+        var lint = new System.Diagnostics.ProcessStartInfo("node", [Path.Combine(LocalStack.RepoRoot, "local", "node_modules", "@redocly", "cli", "bin", "cli.js"),
+            "lint", "openapi.json", "--format=json"])
+        {
+            WorkingDirectory = LocalStack.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true,
+            Environment = { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true" },
+        };
+        using var process = System.Diagnostics.Process.Start(lint)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        var totals = System.Text.Json.JsonDocument.Parse(await output).RootElement.GetProperty("totals");
+        Assert.True(totals.GetProperty("errors").GetInt32() == 0 && totals.GetProperty("warnings").GetInt32() == 0, await output + await errors);
+        Assert.Equal(0, process.ExitCode);
     }
 
     [Fact]
