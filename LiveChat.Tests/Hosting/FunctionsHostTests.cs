@@ -29,7 +29,7 @@ public sealed class FunctionsHostTests(LiveChatApp app) : IClassFixture<LiveChat
     {
         var http = app.CreateClient();
         var functions = Triggers().Where(t => t.Trigger.GetProperty("type").GetString() == "httpTrigger").ToList();
-        Assert.Equal(38, functions.Count);
+        Assert.Equal(39, functions.Count);
         foreach (var (name, trigger) in functions)
         {
             var route = "/api/" + System.Text.RegularExpressions.Regex.Replace(trigger.GetProperty("route").GetString()!, "{[^}]+}", "x");
