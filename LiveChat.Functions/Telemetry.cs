@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
@@ -29,6 +31,8 @@ public static class TelemetryRegistration
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing
                 .AddSource(LiveChatTelemetry.Name, "Azure.*")
+                // First, so that every exporter sees the corrected status.
+                .AddProcessor(new ExpectedAnswersAreNotErrors())
                 // Query strings are redacted by the instrumentation; the SignalR REST URLs carry no secret anyway.
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics.AddMeter(LiveChatTelemetry.Name))
@@ -55,6 +59,31 @@ public static class TelemetryRegistration
         return new ManagedIdentityCredential(parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
             ? ManagedIdentityId.FromUserAssignedClientId(clientId) : ManagedIdentityId.SystemAssigned);
     }
+}
+
+/// <summary>
+/// Cosmos DB and Blob Storage answer 404, 409, 412 and 304 where the code asks a question and handles the answer: an
+/// existence check, create-if-missing, an ETag race lost and retried, a conditional read. Exported as failed
+/// dependencies they would make every start, scale-out and race look like an outage (and fire any alert on failed
+/// dependencies), so those spans are not marked as errors; their status code stays on them. Every other failure keeps
+/// its error status, and one the code does not handle fails its invocation's span as well.
+/// </summary>
+public sealed class ExpectedAnswersAreNotErrors : BaseProcessor<Activity>
+{
+    static readonly string[] StatusCodeTags = ["db.response.status_code", "db.cosmosdb.status_code", "http.response.status_code", "http.status_code"];
+
+    public override void OnEnd(Activity span)
+    {
+        if (span.Status != ActivityStatusCode.Error || !IsExpectedAnswer(span)) return;
+        span.SetStatus(ActivityStatusCode.Unset);
+        span.SetTag("error.type", null);
+        span.SetTag("otel.status_code", null);
+        span.SetTag("otel.status_description", null);
+    }
+
+    static bool IsExpectedAnswer(Activity span) => StatusCodeTags.Any(tag =>
+        span.GetTagItem(tag) is { } value && int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), out var code)
+        && code is 304 or 404 or 409 or 412);
 }
 
 /// <summary>Names the function for the metrics of everything the invocation does (store calls, pushes, the request).</summary>

@@ -240,6 +240,16 @@ async function catchUp() {
 // ---- composer ----
 
 async function send() {
+  const target = chat;
+  // A file still uploading goes with this message: sending waits for it (and sends nothing if it fails).
+  if (target?.uploading) {
+    $('send').disabled = true;
+    $('send').textContent = 'Aguardando anexo…';
+    const uploaded = await target.uploading;
+    $('send').textContent = 'Enviar';
+    $('send').disabled = false;
+    if (!uploaded || chat !== target) return;
+  }
   const body = $('message').value.trim();
   if (!chat?.session || (!body && !chat.attachment)) return;
   // One key per message, kept until it is stored: a retry after a lost answer is recognised, not posted twice.
@@ -267,22 +277,35 @@ function randomKey() {
   return 'web-' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function attach(file) {
+/** Uploads the file as the pending attachment; chat.uploading holds the upload until it ends (true when it worked). */
+function attach(file) {
   const target = chat;
+  const uploading = uploadAttachment(target, file).finally(() => { if (target.uploading === uploading) target.uploading = null; });
+  target.uploading = uploading;
+  return uploading;
+}
+
+async function uploadAttachment(target, file) {
   const progress = $('upload-progress');
   $('composer-error').textContent = '';
+  $('pending').replaceChildren(el('span', { text: `📎 ${file.name} — enviando…` }));
   progress.value = 0;
   progress.hidden = false;
   try {
     const ticket = await api.uploadUrl(file);
     await upload(ticket, file, percent => { progress.value = percent; });
-    if (chat !== target) return; // another chat was opened meanwhile
+    if (chat !== target) return false; // another chat was opened meanwhile
     chat.attachment = ticket;
     chat.sendKey = null;
     $('pending').replaceChildren(el('span', { text: `📎 ${ticket.fileName}` }),
       el('button', { type: 'button', class: 'link', 'aria-label': `Remover anexo ${ticket.fileName}`, text: '✕', onclick: clearAttachment }));
+    return true;
   } catch (error) {
-    $('composer-error').textContent = error.message;
+    if (chat === target) {
+      $('pending').replaceChildren();
+      $('composer-error').textContent = `O anexo ${file.name} não foi enviado: ${error.message}`;
+    }
+    return false;
   } finally {
     progress.hidden = true;
     $('file').value = '';

@@ -11,7 +11,7 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Posting, listing and reading messages, from both sides, and a ticket's history by session.</summary>
 public sealed partial class ChatMessages(
-    CosmosStore store, ChatAccess access, MessageAttachments attachments, UnreadCounter counter, TimeProvider time,
+    CosmosStore store, ChatAccess access, MessageAttachments attachments, UnreadCounter counter, MessageClock clock, TimeProvider time,
     IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -59,7 +59,7 @@ public sealed partial class ChatMessages(
     async Task<PostMessageResult> PostAsync(SessionDocument session, bool fromMachine, string authorId, PersonSnapshot author,
         PostInput input, IReadOnlyList<AttachmentRef> verified, CancellationToken ct)
     {
-        var now = time.NowMs();
+        var now = clock.Next(session.TicketId);
         var message = new MessageDocument
         {
             Id = MessageDocument.IdFor(session.Id, fromMachine ? $"machine:{session.MachineId}" : $"agent:{authorId}", input.ClientMessageId),

@@ -151,7 +151,14 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
 
     static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
 
-    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break; quotes doubled.</summary>
-    static string Field(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+    /// <summary>
+    /// A text cell, RFC 4180: quoted when it holds a comma, quote or line break, quotes doubled. A cell a spreadsheet would run as a formula (one starting with =, +, -, @,
+    /// a tab or a carriage return: anyone on either side of the chat can write one) gets a leading apostrophe, as
+    /// OWASP's CSV injection guidance says, so Excel and LibreOffice show it as text.
+    /// </summary>
+    static string Field(string value)
+    {
+        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+    }
 }

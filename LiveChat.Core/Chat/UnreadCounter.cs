@@ -96,21 +96,30 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
         machine ? !m.FromMachine && m.ReadByMachineAt is null : m.FromMachine && m.ReadByAgentAt is null;
 
     /// <summary>
-    /// Lowers one reader's counter by <paramref name="count"/>, never below zero, with an ETag-conditioned replace (a
-    /// patch increment could not clamp); returns the session as written.
+    /// Lowers one reader's counter by <paramref name="count"/>, never below zero; returns the session as written. A
+    /// patch decrement conditioned on the counter being at least <paramref name="count"/> is atomic in the store, so
+    /// racing posts and reads never make it retry; only a counter already lower than that (left so by a failed write)
+    /// takes the ETag-conditioned clamp to zero.
     /// </summary>
     public async Task<SessionDocument> LowerAsync(SessionDocument session, bool forMachine, int count, CancellationToken ct)
     {
         if (count == 0) return session;
-        var lowered = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.MachineId, current => current with
+        var counter = forMachine ? "unreadByMachine" : "unreadByAgent";
+        try
         {
-            UnreadByMachine = forMachine ? Math.Max(0, current.UnreadByMachine - count) : current.UnreadByMachine,
-            UnreadByAgent = forMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - count),
-            CountedMessages = current.CountedMessages.Except(current.CountedMessagesToDrop()).ToDictionary(),
-            CountedDroppedUpTo = current.CountedMessagesToDrop().Select(e => e.Value).Append(current.CountedDroppedUpTo).Max(),
-            ETag = null,
-        }, _limits.MaxConcurrentUpdateAttempts, ct);
-        return lowered ?? session;
+            return await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
+                [PatchOperation.Increment($"/{counter}", -count)], ct, filter: $"FROM c WHERE c.{counter} >= {count}") ?? session;
+        }
+        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+        {
+            var clamped = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.MachineId, current => current with
+            {
+                UnreadByMachine = forMachine ? Math.Max(0, current.UnreadByMachine - count) : current.UnreadByMachine,
+                UnreadByAgent = forMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - count),
+                ETag = null,
+            }, _limits.MaxConcurrentUpdateAttempts, ct);
+            return clamped ?? session;
+        }
     }
 
     /// <summary>What the sweep reads of an ACTIVE session to check its counters.</summary>

@@ -101,13 +101,17 @@ public static class ContainerExtensions
         }
     }
 
-    /// <summary>Patch; null when the item is gone.</summary>
+    /// <summary>
+    /// Patch; null when the item is gone. With a <paramref name="filter"/> ("FROM c WHERE ...") the store applies it only
+    /// while the item matches, and answers 412 otherwise.
+    /// </summary>
     public static async Task<T?> PatchOrNullAsync<T>(this Container container, string id, string partitionKey,
-        IReadOnlyList<PatchOperation> operations, CancellationToken ct) where T : class
+        IReadOnlyList<PatchOperation> operations, CancellationToken ct, string? filter = null) where T : class
     {
         try
         {
-            return (await container.PatchItemAsync<T>(id, new PartitionKey(partitionKey), operations, cancellationToken: ct)).Resource;
+            var options = filter is null ? null : new PatchItemRequestOptions { FilterPredicate = filter };
+            return (await container.PatchItemAsync<T>(id, new PartitionKey(partitionKey), operations, options, ct)).Resource;
         }
         catch (CosmosException e) when (StoreFailures.IsMissingItem(e))
         {

@@ -74,7 +74,7 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
             }
             """);
         await page.GetByLabel("Anexar arquivo").SetInputFilesAsync(new FilePayload { Name = "tela.png", MimeType = "image/png", Buffer = picture });
-        await Expect(page.Locator("#pending")).ToContainTextAsync("tela.png");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Remover anexo tela.png" })).ToBeVisibleAsync(); // uploaded
         var progressSeen = await page.EvaluateAsync<JsonElement>("window.progressSeen");
         Assert.Contains(progressSeen.EnumerateArray(), p => p.ValueKind == JsonValueKind.Number && p.GetInt32() == 100);
         Assert.Equal("hidden", progressSeen.EnumerateArray().Last().GetString());
@@ -249,6 +249,65 @@ public sealed class AgentConsoleTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.Equal(2, posts);
         Assert.Single(await MachineMessagesAsync(chat, chat.TicketId));
         await Expect(page.Locator("#composer-error")).ToHaveTextAsync("");
+    }
+
+    /// <summary>
+    /// A file still uploading when the agent presses Enter goes with that message: sending waits for the upload (the
+    /// Send button says so) instead of posting without it. A failed upload sends nothing and says why; the text stays.
+    /// </summary>
+    [Fact]
+    public async Task Enter_pressed_while_a_file_uploads_sends_the_message_with_the_file_once_it_is_up()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var page = await Browser.NewPageAsync();
+        var release = new TaskCompletionSource();
+        var fail = false;
+        // Blob Storage answers the PUT only when the test lets it: a slow upload.
+        await page.RouteAsync(url => url.Contains("/devstoreaccount1/"), async route =>
+        {
+            if (route.Request.Method != "PUT")
+            {
+                await route.ContinueAsync();
+                return;
+            }
+            await release.Task;
+            if (fail) await route.AbortAsync("connectionreset");
+            else await route.ContinueAsync();
+        });
+        await page.GotoAsync($"{app.BaseAddress}api/console#ticket={chat.TicketId}&token={app.AgentToken(chat.AgentId)}");
+        await Expect(page.Locator("#chat-status")).ToContainTextAsync("Sessão ativa");
+
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n% lento\n");
+        await page.GetByLabel("Anexar arquivo").SetInputFilesAsync(new FilePayload { Name = "lento.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await Expect(page.Locator("#pending")).ToContainTextAsync("lento.pdf — enviando…");
+        await page.GetByLabel("Mensagem").FillAsync("segue o arquivo");
+        await page.GetByLabel("Mensagem").PressAsync("Enter");
+        await Expect(page.Locator("#send")).ToHaveTextAsync("Aguardando anexo…");
+        await Expect(page.Locator("#send")).ToBeDisabledAsync();
+        await Task.Delay(500);
+        Assert.Empty(await MachineMessagesAsync(chat, chat.TicketId)); // nothing went without the file
+
+        release.SetResult();
+        await Expect(page.Locator("#messages .from-agent a", new() { HasText = "lento.pdf" })).ToBeVisibleAsync();
+        var sent = Assert.Single(await MachineMessagesAsync(chat, chat.TicketId));
+        Assert.Equal("segue o arquivo", sent.GetProperty("body").GetString());
+        var attachment = Assert.Single(sent.GetProperty("attachments").EnumerateArray());
+        Assert.Equal(pdf, await Storage.GetByteArrayAsync(attachment.GetProperty("url").GetString()));
+        await Expect(page.Locator("#send")).ToHaveTextAsync("Enviar");
+        await Expect(page.Locator("#pending")).ToHaveTextAsync("");
+
+        // An upload that fails while the message waits for it: nothing is sent, the agent is told, the text is kept.
+        release = new TaskCompletionSource();
+        await page.GetByLabel("Anexar arquivo").SetInputFilesAsync(new FilePayload { Name = "falha.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await page.GetByLabel("Mensagem").FillAsync("este não vai");
+        await page.GetByLabel("Mensagem").PressAsync("Enter");
+        await Expect(page.Locator("#send")).ToHaveTextAsync("Aguardando anexo…");
+        fail = true;
+        release.SetResult();
+        await Expect(page.Locator("#composer-error")).ToContainTextAsync("O anexo falha.pdf não foi enviado");
+        await Expect(page.Locator("#message")).ToHaveValueAsync("este não vai");
+        Assert.Single(await MachineMessagesAsync(chat, chat.TicketId));
     }
 
     /// <summary>Presses Tab (or Shift+Tab) until the focused element is the one described, as a keyboard user would.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using CsvHelper;
 using LiveChat.Core.Chat;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Azure.Cosmos;
@@ -7,6 +9,39 @@ namespace LiveChat.Tests.Chat;
 
 public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 {
+    /// <summary>
+    /// A cell a spreadsheet would evaluate (=, +, -, @, tab, carriage return first) gets a leading apostrophe in body,
+    /// author and file-name cells; every other body comes back exactly from a CSV parser.
+    /// </summary>
+    [Fact]
+    public async Task A_csv_transcript_never_holds_a_formula_and_every_other_body_round_trips()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        string[] formulas = ["=HYPERLINK(\"http://evil\",\"clique\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"];
+        string[] plain = ["vírgula, \"aspas\"\ne quebra\r\nCRLF", "emoji 👍🏽 e acentuação", "a=b", " =com espaço", "'já com apóstrofo", ""];
+        var bodies = formulas.Concat(plain).ToList();
+        for (var i = 0; i < bodies.Count; i++)
+            await app.Store.Messages.CreateItemAsync(new MessageDocument
+            {
+                Id = $"x{i:D2}", TicketId = chat.TicketId, TenantId = session.TenantId, SessionId = sessionId, AuthorId = "a",
+                AuthorSnapshot = new(i == 0 ? "=cmd|' /C calc'!A0" : "Beto"), FromMachine = true, CreatedAt = 1_800_000_000_000 + i, Body = bodies[i],
+                Attachments = i == 0 ? [new AttachmentRef($"{session.TenantId}/x/=evil.pdf", "=evil.pdf", 10, "application/pdf")] : [],
+            }, new PartitionKey(chat.TicketId));
+
+        var text = await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/transcript?format=csv")).Content.ReadAsStringAsync();
+        using var csv = new CsvReader(new StringReader(text), CultureInfo.InvariantCulture);
+        var rows = csv.GetRecords<dynamic>().Cast<IDictionary<string, object>>().ToList();
+
+        Assert.Equal(bodies.Count, rows.Count);
+        Assert.Equal(formulas.Select(f => "'" + f), rows.Take(formulas.Length).Select(r => (string)r["body"]));
+        Assert.Equal(plain, rows.Skip(formulas.Length).Select(r => (string)r["body"]));
+        Assert.Equal("'=cmd|' /C calc'!A0", rows[0]["author"]);
+        Assert.StartsWith("'=evil.pdf http", (string)rows[0]["attachments"]);
+        Assert.All(rows.SelectMany(r => r.Values.Cast<string>()), cell => Assert.False(cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r', cell));
+    }
+
     [Fact]
     public async Task Five_thousand_messages_export_in_order_as_json_csv_and_text()
     {

@@ -28,6 +28,7 @@ public sealed class ConvexSnapshotBuilder
     readonly Dictionary<string, byte[]> _files = [];
     readonly string _p = "c" + Guid.NewGuid().ToString("N")[..10];
 
+    public string Prefix => _p;
     public string Tenant { get; }
     public string OtherTenant { get; }
     public string MachineToken => $"token-{_p}-0";
@@ -117,21 +118,48 @@ public sealed class ConvexSnapshotBuilder
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
+    /// <summary>
+    /// The ZIP in the layout `npx convex export --include-file-storage` writes: README.md, _tables/documents.jsonl
+    /// (the table list), a folder per table with documents.jsonl and generated_schema.jsonl, _storage/documents.jsonl
+    /// (each file's id, size, content type and base64 SHA-256) beside the files, with or without an extension, and
+    /// _components/ holding the tables of installed components — here one whose table has the name of one of ours,
+    /// which is not the app's and must stay out, beside another module's table at the top.
+    /// </summary>
     public string Write()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("convex").FullName, "snapshot.zip");
         using var zip = ZipFile.Open(path, ZipArchiveMode.Create);
-        foreach (var (table, rows) in _tables)
+        void Text(string name, string text)
         {
-            using (var w = new StreamWriter(zip.CreateEntry($"{table}/documents.jsonl").Open())) w.Write(string.Join('\n', rows) + "\n");
-            using (var w = new StreamWriter(zip.CreateEntry($"{table}/generated_schema.jsonl").Open())) w.Write("\"any\"\n");
+            using var w = new StreamWriter(zip.CreateEntry(name).Open());
+            w.Write(text);
         }
-        using (var w = new StreamWriter(zip.CreateEntry("_storage/documents.jsonl").Open()))
-            foreach (var name in _files.Keys) w.WriteLine(JsonSerializer.Serialize(new { _id = Path.GetFileNameWithoutExtension(name) }));
+        Text("README.md", "This is a Convex snapshot export.\n");
+        var tables = _tables.Keys.Append("auditLogs").ToList();
+        Text("_tables/documents.jsonl", string.Concat(tables.Select((t, i) => JsonSerializer.Serialize(new { name = t, id = 10_001 + i }) + "\n")));
+        foreach (var (table, rows) in _tables.Append(new("auditLogs", [JsonSerializer.Serialize(new { _id = $"{_p}al", _creationTime = 1.0, tenantId = Tenant, action = "login" })])))
+        {
+            Text($"{table}/documents.jsonl", string.Join('\n', rows) + "\n");
+            Text($"{table}/generated_schema.jsonl", "\"any\"\n");
+        }
+        Text("_components/aggregate/ticketChatMessages/documents.jsonl", JsonSerializer.Serialize(new
+        {
+            _id = ComponentMessageId, _creationTime = 1.0, tenantId = Tenant, ticketId = ActiveTicketId, authorId = AgentId, body = "do componente", createdAt = 1,
+        }) + "\n");
+        Text("_storage/documents.jsonl", string.Concat(_files.Select(f => JsonSerializer.Serialize(new
+        {
+            _id = Path.GetFileNameWithoutExtension(f.Key), _creationTime = 1.0, sha256 = Convert.ToBase64String(SHA256.HashData(DamagePdf && f.Key.EndsWith("f-pdf") ? [] : f.Value)),
+            size = f.Value.Length, contentType = f.Key.EndsWith(".png") ? "image/png" : "application/octet-stream",
+        }) + "\n")));
         foreach (var (name, bytes) in _files)
             using (var s = zip.CreateEntry(name).Open()) s.Write(bytes);
         return path;
     }
+
+    public string ComponentMessageId => $"{_p}comp";
+
+    /// <summary>The PDF's bytes no longer match the SHA-256 the export recorded for them.</summary>
+    public bool DamagePdf { get; set; }
 }
 
 public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatApp>
@@ -194,6 +222,48 @@ public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.NotNull(ended.Resource.ReadByMachineAt);
         Assert.NotNull(await app.Store.Events.ReadOrNullAsync<TicketEventDocument>(Timeline.StartedEventId(active.GetProperty("sessionId").GetString()!), snapshot.ActiveTicketId, default));
         Assert.Contains("Done.", output.ToString());
+    }
+
+    [Fact]
+    public async Task Convexs_order_is_kept_for_messages_sharing_a_millisecond_and_a_message_between_sessions_goes_to_the_next_one()
+    {
+        var snapshot = new ConvexSnapshotBuilder(Now);
+        var p = snapshot.Prefix;
+        var tie = Now - 10 * 60_000;
+        // Convex lists by (createdAt, _creationTime): z, m, a. Their ids sort the other way.
+        foreach (var (id, fraction) in new[] { ("z", 0.1), ("m", 0.2), ("a", 0.3) })
+            snapshot.Add("ticketChatMessages", new
+            {
+                _id = $"{p}tie-{id}", _creationTime = tie + fraction, tenantId = snapshot.Tenant, ticketId = snapshot.ActiveTicketId,
+                authorId = snapshot.AgentId, body = $"empate {id}", createdAt = tie,
+            });
+        // Sessions of ticket 0: s0-0 from start for 30 min, s0-1 an hour after start. This one is in between.
+        var start = Now - 48 * 3_600_000L;
+        snapshot.Add("ticketChatMessages", new
+        {
+            _id = $"{p}gap", _creationTime = start + 45 * 60_000 + 0.5, tenantId = snapshot.Tenant, ticketId = snapshot.ActiveTicketId,
+            authorId = snapshot.AgentId, body = "entre sessões", createdAt = start + 45 * 60_000,
+        });
+        snapshot.DamagePdf = true;
+
+        var report = await Importer().RunAsync(snapshot.Write(), snapshot.Tenant, dryRun: false, default);
+        Assert.Null(report.Fatal);
+        Assert.Empty(report.Skipped);
+        Assert.Equal(snapshot.Messages + 4, report.Counts["ticketChatMessages"].Imported);
+        Assert.Contains(report.OutsideSessions, line => line.Contains($"{p}gap") && line.Contains($"session {p}s0-1"));
+        var output = new StringWriter();
+        report.Write(output);
+        Assert.Contains("Messages outside every session", output.ToString());
+        Assert.Contains(report.FilesRefused, f => f.Contains("manual.pdf") && f.Contains("SHA-256"));
+        Assert.Equal(1, report.Counts["_storage"].Imported);
+
+        var machine = app.ClientWithToken(snapshot.MachineToken);
+        var newest = await (await machine.GetAsync($"/api/machine/tickets/{snapshot.ActiveTicketId}/chat/messages?limit=3")).OkJsonAsync();
+        Assert.Equal(["empate z", "empate m", "empate a"], newest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
+        Assert.Equal([tie, tie + 1, tie + 2], newest.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("createdAt").GetInt64()));
+        var gap = await app.Store.Messages.ReadItemAsync<MessageDocument>($"{p}gap", new PartitionKey(snapshot.ActiveTicketId));
+        Assert.Equal($"{p}s0-1", gap.Resource.SessionId);
+        Assert.Null(await app.Store.Messages.ReadOrNullAsync<MessageDocument>(snapshot.ComponentMessageId, snapshot.ActiveTicketId, default));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Telemetry;
+using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
 using LiveChat.Functions;
 using LiveChat.Functions.Http;
@@ -67,6 +68,39 @@ public sealed class TelemetryCollection;
 [Collection(nameof(TelemetryTests))]
 public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryApp>
 {
+    static int? StatusCode(Activity span) =>
+        new[] { "db.response.status_code", "db.cosmosdb.status_code", "http.response.status_code" }.Select(span.GetTagItem).OfType<object>()
+            .Select(v => int.TryParse(Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture), out var c) ? c : (int?)null).FirstOrDefault();
+
+    /// <summary>
+    /// A start (create-if-missing over what exists), a missing item, a create that finds its item, a lost ETag race:
+    /// answers the code asks for, exported without an error status. A real failure keeps it.
+    /// </summary>
+    [Fact]
+    public async Task Expected_store_answers_are_not_exported_as_errors_and_real_failures_still_are()
+    {
+        app.Start();
+        var chat = await app.ChatAsync();
+        app.Flush();
+        app.Spans.Clear();
+
+        await app.Get<StorageInitializer>().CreateAsync(default);
+        Assert.Null(await app.Store.Users.ReadOrNullAsync<Core.Identity.UserDocument>("nobody-" + Guid.NewGuid(), "x", default));
+        var user = await app.Store.Users.ReadOrNullAsync<Core.Identity.UserDocument>(chat.Agent.UserId, chat.Agent.UserId, default);
+        Assert.False(await app.Store.Users.TryCreateAsync(user!, user!.Id, default));
+        Assert.False(await app.Store.Users.TryReplaceIfUnchangedAsync(user, user.Id, user.Id, "\"stale\"", default));
+        await Assert.ThrowsAsync<Microsoft.Azure.Cosmos.CosmosException>(() => app.Store.Users.QueryAsync<string>(
+            new Microsoft.Azure.Cosmos.QueryDefinition("SELECT VALUE FROM WHERE"), null, default));
+        app.Flush();
+
+        var answered = app.Spans.Where(s => StatusCode(s) is 304 or 404 or 409 or 412).ToList();
+        Assert.Contains(answered, s => StatusCode(s) == 404);
+        Assert.Contains(answered, s => StatusCode(s) == 409);
+        Assert.Contains(answered, s => StatusCode(s) == 412);
+        Assert.All(answered, s => Assert.True(s.Status != ActivityStatusCode.Error, $"{s.DisplayName} {StatusCode(s)} exported as an error"));
+        Assert.Contains(app.Spans, s => StatusCode(s) == 400 && s.Status == ActivityStatusCode.Error);
+    }
+
     [Fact]
     public async Task A_call_is_one_trace_with_its_store_and_push_spans_and_metrics_per_function_and_no_secret_anywhere()
     {

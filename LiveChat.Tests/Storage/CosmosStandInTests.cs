@@ -79,6 +79,25 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
         Assert.Empty(nothing);
     }
 
+    [Fact]
+    public async Task A_patch_with_a_filter_predicate_applies_only_while_the_item_matches_and_is_412_otherwise()
+    {
+        var messages = app.Store.Messages;
+        await messages.UpsertItemAsync(new { id = "p-1", ticketId = "pk-patch", unreadByMachine = 2 }, new PartitionKey("pk-patch"));
+        PatchOperation[] lower = [PatchOperation.Increment("/unreadByMachine", -2)];
+
+        // Property names keep their case, as in Cosmos DB: the predicate is not lower-cased before it is evaluated.
+        var lowered = await messages.PatchItemAsync<System.Text.Json.JsonElement>("p-1", new PartitionKey("pk-patch"), lower,
+            new PatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.unreadByMachine >= 2" });
+        Assert.Equal(0, lowered.Resource.GetProperty("unreadByMachine").GetInt32());
+
+        var refused = await Assert.ThrowsAsync<CosmosException>(() => messages.PatchItemAsync<System.Text.Json.JsonElement>("p-1",
+            new PartitionKey("pk-patch"), lower, new PatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.unreadByMachine >= 2" }));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        var stored = await messages.ReadItemAsync<System.Text.Json.JsonElement>("p-1", new PartitionKey("pk-patch"));
+        Assert.Equal(0, stored.Resource.GetProperty("unreadByMachine").GetInt32());
+    }
+
     static async Task<(List<string> Ids, string Continuation)> DrainAsync(FeedIterator<UserDocument> feed)
     {
         var ids = new List<string>();

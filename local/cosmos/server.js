@@ -7,6 +7,7 @@ const { AsyncLocalStorage } = require("node:async_hooks");
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
 const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
 const accountModule = require("@vercel/cosmosdb-server/lib/account");
+const patchOperations = require("@vercel/cosmosdb-server/lib/handler/_patch-operations");
 
 // The server keeps its account to itself; this subclass, created at listen time, lets requests be checked against it.
 let account;
@@ -105,6 +106,24 @@ Items.prototype.query = function (params, options) {
   } finally {
     this._data = all;
   }
+};
+
+// A patch's filter predicate ("FROM c WHERE ...", as the SDK sends it) is lower-cased by the server before it is
+// evaluated, so a predicate on a camelCase property never matches; Cosmos DB keeps its case. The predicate is passed
+// as a whole query over the patched item instead, evaluated within the item's partition.
+const predicate = /^\s*from\s+c\s+where\s+([\s\S]+)$/i;
+const originalPatch = patchOperations.patchOperation;
+patchOperations.patchOperation = function (collection, input) {
+  const where = input.condition && predicate.exec(input.condition);
+  if (!where) return originalPatch.call(this, collection, input);
+  let key;
+  try {
+    key = JSON.stringify(JSON.parse(input.partitionKey)[0] ?? null);
+  } catch {
+    key = undefined;
+  }
+  const condition = `SELECT * FROM c WHERE c.id = @id AND (${where[1]})`;
+  return queryPartition.run(key, () => originalPatch.call(this, collection, { ...input, condition }));
 };
 
 function partitionOfQuery(req, path) {

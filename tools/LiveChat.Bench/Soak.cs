@@ -204,6 +204,8 @@ sealed class Traffic(SoakStack stack, World world)
             else if (roll < 60) await PostAsync(chat, fromMachine: false, random, stop);
             else if (roll < 75) await MarkReadAsync(chat, byMachine: true, random);
             else if (roll < 85) await MarkReadAsync(chat, byMachine: false, random);
+            // About every 5 s per machine at this load: the machines stay online (5 min without a heartbeat ends their chats).
+            else if (roll < 87) await SendAsync(HttpMethod.Post, "/api/machine/heartbeat", chat.MachineToken, null, random);
             else await SendAsync(HttpMethod.Get, "/api/machine/chat/updates", chat.MachineToken, null, random);
         }
     }

@@ -342,18 +342,26 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
     {
         var count = _report.Counts["ticketChatMessages"];
         var byTicket = sessions.Values.GroupBy(s => s.TicketId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.StartedAt).ToList());
+        var tiesSpread = SpreadTies(snapshot);
         var bar = Start("ticketChatMessages", snapshot.LineCount("ticketChatMessages"));
         foreach (var m in Rows(snapshot, "ticketChatMessages"))
         {
             bar.Step();
             if (Resolve(m, "ticketId", tickets, allTicketIds, "ticket") is not { } ticket) continue;
             var createdAt = m.Long("createdAt")!.Value;
-            // As the reference's history does: a message belongs to the session whose time span holds it.
-            var session = byTicket.GetValueOrDefault(ticket.Id)?.LastOrDefault(s => s.StartedAt <= createdAt && (s.EndedAt is null || createdAt <= s.EndedAt));
+            if (byTicket.GetValueOrDefault(ticket.Id) is not { Count: > 0 } ticketSessions)
+            {
+                _report.Skip(count, m.Source.Where, $"ticket {ticket.Id} has no imported chat session");
+                continue;
+            }
+            // As the reference's history does: a message belongs to the session whose time span holds it. One written
+            // between two sessions (the reference listed it with the ticket's chat all the same) goes to the next session,
+            // or to the last one when none followed.
+            var session = ticketSessions.LastOrDefault(s => s.StartedAt <= createdAt && (s.EndedAt is null || createdAt <= s.EndedAt));
             if (session is null)
             {
-                _report.Skip(count, m.Source.Where, $"no imported chat session of ticket {ticket.Id} covers its createdAt {createdAt}");
-                continue;
+                session = ticketSessions.FirstOrDefault(s => s.StartedAt > createdAt) ?? ticketSessions[^1];
+                _report.OutsideSessions.Add($"{m.Source.Where}: createdAt {createdAt} is in no session of ticket {ticket.Id}; imported into session {session.Id}");
             }
             var authorId = m.Str("authorId")!;
             var fromMachine = authorId != session.AgentId
@@ -368,7 +376,7 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
             {
                 Id = m.Id, TicketId = ticket.Id, TenantId = _tenant, SessionId = session.Id, AuthorId = authorId,
                 AuthorSnapshot = Person(m.Get("authorSnapshot")) ?? new PersonSnapshot(fromMachine ? session.ClientSnapshot.Name : session.AgentSnapshot.Name),
-                FromMachine = fromMachine, Body = m.Str("body") ?? "", CreatedAt = createdAt,
+                FromMachine = fromMachine, Body = m.Str("body") ?? "", CreatedAt = tiesSpread.GetValueOrDefault(m.Id, createdAt),
                 Attachments = await AttachmentsAsync(snapshot, m, owner, createdAt, ct),
                 ReadByAgentAt = fromMachine ? firstReadByOther : null,
                 ReadByMachineAt = fromMachine ? null : firstReadByOther,
@@ -377,6 +385,38 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
             await CreateAsync("ticketChatMessages", store.Messages, document, document.TicketId, ct);
         }
         bar.Done();
+    }
+
+    /// <summary>
+    /// Convex lists a ticket's messages in (createdAt, _creationTime) order; this service in (createdAt, id) order, and
+    /// Convex ids do not follow time. So messages of a ticket sharing a createdAt get createdAt values 1 ms apart in
+    /// _creationTime order (later ones moved on as far as needed): the imported chat reads in the order Convex showed.
+    /// Returns the moved messages' new createdAt by id; the same on every run. Holds one entry per message while it works.
+    /// </summary>
+    static Dictionary<string, long> SpreadTies(ConvexSnapshot snapshot)
+    {
+        var byTicket = new Dictionary<string, List<(long CreatedAt, double CreationTime, string Id)>>();
+        foreach (var row in snapshot.Rows("ticketChatMessages"))
+        {
+            if (row.Document is not { } json || !json.TryGetProperty("_id", out var id) || id.ValueKind != JsonValueKind.String
+                || !json.TryGetProperty("ticketId", out var ticket) || ticket.ValueKind != JsonValueKind.String
+                || !json.TryGetProperty("createdAt", out var created) || created.ValueKind != JsonValueKind.Number) continue;
+            var creationTime = json.TryGetProperty("_creationTime", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : 0;
+            var messages = byTicket.TryGetValue(ticket.GetString()!, out var list) ? list : byTicket[ticket.GetString()!] = [];
+            messages.Add(((long)created.GetDouble(), creationTime, id.GetString()!));
+        }
+        var moved = new Dictionary<string, long>();
+        foreach (var messages in byTicket.Values)
+        {
+            var last = long.MinValue;
+            foreach (var m in messages.OrderBy(m => m.CreatedAt).ThenBy(m => m.CreationTime))
+            {
+                var at = last == long.MinValue ? m.CreatedAt : Math.Max(m.CreatedAt, last + 1);
+                if (at != m.CreatedAt) moved[m.Id] = at;
+                last = at;
+            }
+        }
+        return moved;
     }
 
     /// <summary>
@@ -418,6 +458,7 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                 : type is not null && !FileRules.IsAllowedType(safeName, type) ? $"content type {type} does not match the name"
                 : entry.Length > uploads.MaxFileSize ? $"{entry.Length} bytes, more than {uploads.MaxFileSize}"
                 : !FileRules.ContentMatches(safeName, head) ? "its first bytes are not those of its type"
+                : !await MatchesRecordedHashAsync(snapshot, storageId, entry, ct) ? "its bytes do not match the SHA-256 in _storage/documents.jsonl (damaged in the export)"
                 : null;
             if (refusal is not null)
             {
@@ -438,6 +479,13 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
             result.Add(new AttachmentRef(blobName, name, entry.Length, FileRules.MediaType(contentType)));
         }
         return result;
+    }
+
+    static async Task<bool> MatchesRecordedHashAsync(ConvexSnapshot snapshot, string storageId, System.IO.Compression.ZipArchiveEntry entry, CancellationToken ct)
+    {
+        if (snapshot.Sha256(storageId) is not { } recorded) return true;
+        await using var bytes = entry.Open();
+        return Convert.ToBase64String(await SHA256.HashDataAsync(bytes, ct)) == recorded;
     }
 
     async Task WriteUsersAsync(Dictionary<string, Row> users, HashSet<string> referenced, CancellationToken ct)

@@ -18,6 +18,7 @@ public sealed class ConvexSnapshot : IDisposable
 {
     readonly ZipArchive _zip;
     readonly Dictionary<string, ZipArchiveEntry> _files = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _sha256 = new(StringComparer.Ordinal);
 
     ConvexSnapshot(ZipArchive zip)
     {
@@ -29,6 +30,10 @@ public sealed class ConvexSnapshot : IDisposable
             var dot = name.IndexOf('.');
             _files[dot < 0 ? name : name[..dot]] = entry;
         }
+        foreach (var row in Rows("_storage"))
+            if (row.Document is { } file && file.TryGetProperty("_id", out var id) && id.ValueKind == JsonValueKind.String
+                && file.TryGetProperty("sha256", out var hash) && hash.ValueKind == JsonValueKind.String)
+                _sha256[id.GetString()!] = hash.GetString()!;
     }
 
     /// <summary>The snapshot, or null with the reason when the file is not a readable ZIP (missing, truncated, not a ZIP).</summary>
@@ -90,6 +95,9 @@ public sealed class ConvexSnapshot : IDisposable
 
     /// <summary>The stored file with this storage id, if the export included it.</summary>
     public ZipArchiveEntry? File(string storageId) => _files.GetValueOrDefault(storageId);
+
+    /// <summary>The file's SHA-256 as _storage/documents.jsonl records it (base64), if it does.</summary>
+    public string? Sha256(string storageId) => _sha256.GetValueOrDefault(storageId);
 
     public void Dispose() => _zip.Dispose();
 }

@@ -21,6 +21,8 @@ public sealed class ImportReport
     public Dictionary<string, TableCount> Counts { get; } = Tables.ToDictionary(t => t, _ => new TableCount());
     public List<string> Skipped { get; } = [];
     public List<string> Warnings { get; } = [];
+    /// <summary>Messages written between two sessions of their ticket (or before the first, after the last), each imported into one.</summary>
+    public List<string> OutsideSessions { get; } = [];
     public List<string> FilesMissing { get; } = [];
     public List<string> FilesRefused { get; } = [];
     /// <summary>Set when the import could not go on (unreadable or damaged ZIP); what was written before stays, and a re-run resumes.</summary>
@@ -43,6 +45,7 @@ public sealed class ImportReport
         foreach (var (table, c) in Counts)
             output.WriteLine($"  {table,-20}{c.Read,8}{c.Imported,10}{c.AlreadyPresent,9}{c.Skipped,9}{c.OtherTenants,15}");
         Section(output, "Rows skipped", Skipped);
+        Section(output, "Messages outside every session (imported into the next session of their ticket, or its last)", OutsideSessions);
         Section(output, "Files missing from the export (their messages are imported without them)", FilesMissing);
         Section(output, "Files refused (type, size or content; their messages are imported without them)", FilesRefused);
         Section(output, "Warnings", Warnings);
