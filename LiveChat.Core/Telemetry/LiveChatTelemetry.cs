@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace LiveChat.Core.Telemetry;
 
 /// <summary>
-/// The meter and activity source "LiveChat" (README "Operations"). Tags carry function names, status codes, problem
+/// The meter and activity source "LiveChat" (docs/operations.md). Tags carry function names, status codes, problem
 /// codes and end reasons only: never tokens, URLs with signatures or message bodies.
 /// </summary>
 public static class LiveChatTelemetry

@@ -234,7 +234,7 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
         var stillActive = await app.Store.Sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.status = 'ACTIVE'"), null, default);
         Assert.Equal(9000, stillActive.Count);
         Assert.All(stillActive, id => Assert.Null(Due(int.Parse(id[1..id.IndexOf('-')]))));
-        // Budget (README "Inactivity sweep"): 5 per ended session (fresh ticket, machine and session reads, conditional
+        // Budget (docs/operations.md, "Inactivity sweep"): 5 per ended session (fresh ticket, machine and session reads, conditional
         // replace, event), 1 per session whose unread counters are recounted this run (about 1 in 5, none to correct)
         // and about 10 per page of 1,000 active sessions (the page query and the bulk lookups).
         var recounted = stillActive.Count(app.Get<UnreadCounter>().IsDueForRecount);

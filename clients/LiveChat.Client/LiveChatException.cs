@@ -7,7 +7,7 @@ public sealed class LiveChatException(int status, string code, string detail, Ti
     /// <summary>The HTTP status (0 when the service could not be reached).</summary>
     public int Status { get; } = status;
 
-    /// <summary>The problem's stable code (README "Errors"), e.g. <c>session_not_active</c>.</summary>
+    /// <summary>The problem's stable code (docs/api.md, "Errors"), e.g. <c>session_not_active</c>.</summary>
     public string Code { get; } = code;
 
     /// <summary>The problem's Portuguese text, for people.</summary>

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace LiveChat.Client;
 
-/// <summary>The raw push events of one caller (README "Realtime push"), for clients that want them as they come.</summary>
+/// <summary>The raw push events of one caller (docs/realtime.md), for clients that want them as they come.</summary>
 static class PushEvents
 {
     public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing", "messageUpdated", "messageDeleted"];

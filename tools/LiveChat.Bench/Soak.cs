@@ -18,7 +18,7 @@ using Microsoft.Extensions.Options;
 using LiveChat.Functions;
 
 /// <summary>
-/// The soak (README "Faults and soak"): a stack of its own — the Cosmos, Azurite and SignalR stand-ins and two
+/// The soak (docs/local-and-tests.md, "Tests"): a stack of its own — the Cosmos, Azurite and SignalR stand-ins and two
 /// Functions host stand-ins whose workers share one store — under steady traffic from 8 threads (posts with
 /// clientMessageIds retried after 503s and network errors, duplicate and parallel mark-reads, polls) while the Cosmos
 /// stand-in is frozen by PID every ~30 s for 3–8 s and the SignalR stand-in twice for 10 s. At the end every session's

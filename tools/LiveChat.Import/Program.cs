@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 // Imports one tenant's chat data from a Convex snapshot export into the configured Cosmos DB and Blob Storage:
 //   dotnet run --project tools/LiveChat.Import -- snapshot.zip --tenant <tenantId> [--dry-run]
 // Settings: LiveChat.Functions/local.settings.json (what ./run.sh uses), overridden by environment variables
-// (Cosmos__Endpoint, Blob__ServiceUri, ... with your Azure sign-in; see README "Moving from Convex").
+// (Cosmos__Endpoint, Blob__ServiceUri, ... with your Azure sign-in; see docs/convex.md).
 string? zip = null, tenant = null;
 var dryRun = false;
 for (var i = 0; i < args.Length; i++)
