@@ -70,16 +70,16 @@ public sealed class MachineFunctions(
         });
 
     [Function("ListMachineSessions")]
-    [ApiOperation(Caller.Machine, typeof(IReadOnlyList<MachineSessionView>), "The machine's active sessions")]
+    [ApiOperation(Caller.Machine, typeof(IReadOnlyList<MachineSessionView>), "The machine's active sessions", Conditional = true)]
     public Task<IActionResult> ListMachineSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/sessions")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(await sessions.ListForMachineAsync(await api.MachineAsync(req, ct), ct)));
+        api.Run(req, async ct => ApiResult.Conditional(req, await sessions.ListForMachineAsync(await api.MachineAsync(req, ct), ct)));
 
     [Function("CheckMachineUpdates")]
-    [ApiOperation(Caller.Machine, typeof(MachineUpdates), "Cheap poll: active sessions and unread totals")]
+    [ApiOperation(Caller.Machine, typeof(MachineUpdates), "Cheap poll: active sessions and unread totals", Conditional = true)]
     public Task<IActionResult> CheckMachineUpdates(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/updates")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(await sessions.UpdatesForMachineAsync(await api.MachineAsync(req, ct), ct)));
+        api.Run(req, async ct => ApiResult.Conditional(req, await sessions.UpdatesForMachineAsync(await api.MachineAsync(req, ct), ct)));
 
     [Function("MachineHeartbeat")]
     [ApiOperation(Caller.Machine, typeof(HeartbeatResult), "The machine is online (5 minutes)")]

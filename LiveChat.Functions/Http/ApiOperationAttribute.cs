@@ -22,4 +22,6 @@ public sealed class ApiOperationAttribute(Caller caller, Type response, string s
     public string[] Content { get; init; } = [];
     /// <summary>False for a call that reads no store (so never answers store_unavailable).</summary>
     public bool UsesStore { get; init; } = true;
+    /// <summary>The answer carries an ETag, and If-None-Match with it gets 304 (<see cref="ApiResult.Conditional"/>).</summary>
+    public bool Conditional { get; init; }
 }

@@ -43,6 +43,29 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>
+    /// A JSON answer a client may revalidate: its ETag is a hash of the body, and a request whose If-None-Match names
+    /// it gets 304 with no body (the poll of a machine whose chats did not change costs no bytes to send).
+    /// </summary>
+    public static ApiResult Conditional(HttpRequest req, object body)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Json);
+        var etag = $"\"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json).AsSpan(0, 16))}\"";
+        var unchanged = req.Headers.IfNoneMatch.SelectMany(v => (v ?? "").Split(',')).Select(v => v.Trim())
+            .Any(v => v == "*" || v == etag || v == "W/" + etag);
+        return new(unchanged ? StatusCodes.Status304NotModified : StatusCodes.Status200OK, null)
+        {
+            _stream = (response, ct) =>
+            {
+                response.Headers.ETag = etag;
+                response.Headers.CacheControl = "no-cache";
+                if (unchanged) return Task.CompletedTask;
+                response.ContentLength = json.Length;
+                return response.Body.WriteAsync(json, ct).AsTask();
+            },
+        };
+    }
+
     public int Status => status;
     public string? ProblemCode => (body as ProblemBody)?.Code;
 
@@ -61,7 +84,7 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
         response.StatusCode = status;
         if (_stream is not null)
         {
-            response.ContentType = contentType;
+            if (status != StatusCodes.Status304NotModified) response.ContentType = contentType;
             await _stream(response, context.HttpContext.RequestAborted);
             return;
         }

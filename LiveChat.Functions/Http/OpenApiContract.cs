@@ -100,6 +100,12 @@ public static class OpenApiContract
             parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
         foreach (var name in operation.Query)
             parameters.Add(new JsonObject { ["name"] = name, ["in"] = "query", ["required"] = false, ["schema"] = new JsonObject { ["type"] = "string" } });
+        if (operation.Conditional)
+            parameters.Add(new JsonObject
+            {
+                ["name"] = "If-None-Match", ["in"] = "header", ["required"] = false, ["schema"] = new JsonObject { ["type"] = "string" },
+                ["description"] = "The ETag of the last answer: 304 with no body while nothing changed.",
+            });
         if (parameters.Count > 0) result["parameters"] = parameters;
 
         if (operation.Request is { } request)
@@ -126,6 +132,12 @@ public static class OpenApiContract
                     })))
                     : new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Reference(operation.Response, schemas) } },
             };
+        if (operation.Conditional)
+        {
+            var etag = new JsonObject { ["ETag"] = new JsonObject { ["description"] = "A hash of the answer, for If-None-Match", ["schema"] = new JsonObject { ["type"] = "string" } } };
+            responses["200"]!["headers"] = etag;
+            responses["304"] = new JsonObject { ["description"] = "Not modified: the answer is the one If-None-Match names", ["headers"] = etag.DeepClone() };
+        }
         foreach (var group in ProblemCodes(operation).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))
             responses[group.Key.ToString()] = new JsonObject
             {
