@@ -50,20 +50,19 @@ public sealed record SessionDocument : IVersioned
     public long UnreadByMachine { get; init; }
     public long UnreadByAgent { get; init; }
     /// <summary>
-    /// Message id → createdAt of the last <see cref="KeptCountedMessages"/> messages counted into UnreadBy*, written
-    /// by the same patch as the increment, so a retried post can tell whether its message was counted. Older entries
-    /// are dropped (oldest first) by later counts; CountedDroppedUpTo is the newest createdAt dropped, and a message
-    /// at or before it is taken as counted. The document stays small however long the chat.
+    /// Message id → createdAt of the last messages counted into UnreadBy* (between <see cref="KeptCountedMessages"/>
+    /// and twice that), written by the same patch as the increment, so a retried post can tell whether its message was
+    /// counted. Past twice the number kept, the oldest entries are dropped; CountedDroppedUpTo is the newest createdAt
+    /// dropped, and a message at or before it is taken as counted. The document stays small however long the chat.
     /// </summary>
     public Dictionary<string, long> CountedMessages { get; init; } = [];
     public long CountedDroppedUpTo { get; init; }
 
     public const int KeptCountedMessages = 64;
 
-    /// <summary>The oldest entries past the cap, at most <paramref name="atMost"/> (a patch has room for few).</summary>
-    public IReadOnlyList<KeyValuePair<string, long>> CountedMessagesToDrop(int atMost = int.MaxValue) =>
-        CountedMessages.OrderBy(e => e.Value).ThenBy(e => e.Key)
-            .Take(Math.Min(atMost, Math.Max(0, CountedMessages.Count + 1 - KeptCountedMessages))).ToList();
+    /// <summary>The oldest entries beyond the newest <see cref="KeptCountedMessages"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, long>> CountedMessagesToDrop() =>
+        CountedMessages.OrderBy(e => e.Value).ThenBy(e => e.Key).Take(Math.Max(0, CountedMessages.Count - KeptCountedMessages)).ToList();
 
     /// <summary>Not counted, as far as the entries tell: an entry dropped since may have been this message's.</summary>
     public bool MayBeUncounted(MessageDocument message) =>

@@ -23,16 +23,12 @@ namespace LiveChat.Core.Chat;
 public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProvider time, IOptions<LiveChatOptions> options,
     ILogger<UnreadCounter> log)
 {
-    /// <summary>How many CountedMessages entries one count may drop (a patch has room for few operations).</summary>
-    const int DropsPerCount = 5;
-
     readonly LiveChatOptions _limits = options.Value;
 
     /// <summary>
     /// Counts a stored message into its reader's counter and announces both. The increment and the message's entry in
-    /// CountedMessages are one patch, so a message is counted at most once and a retry can see whether it was. The same
-    /// patch drops the oldest entries past the cap (as the snapshot it was given shows them); if a concurrent count
-    /// dropped one of them first, the patch fails and is sent again without drops.
+    /// CountedMessages are one patch, so a message is counted at most once and a retry can see whether it was. When
+    /// the entries pass twice the number kept, the oldest are dropped (<see cref="CompactAsync"/>).
     /// </summary>
     public async Task CountAsync(SessionDocument session, MessageDocument message, CancellationToken ct)
     {
@@ -42,24 +38,36 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
             PatchOperation.Set("/lastActivityAt", message.CreatedAt),
             PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
         ];
-        var dropped = session.CountedMessagesToDrop(DropsPerCount);
-        PatchOperation[] drops = dropped.Count == 0 ? [] :
-        [
-            .. dropped.Select(e => PatchOperation.Remove($"/countedMessages/{e.Key}")),
-            PatchOperation.Set("/countedDroppedUpTo", Math.Max(session.CountedDroppedUpTo, dropped[^1].Value)),
-        ];
-        SessionDocument? counted;
-        try
-        {
-            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, [.. count, .. drops], ct);
-        }
-        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && drops.Length > 0)
-        {
-            counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct);
-        }
-        counted ??= session;
+        var counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct) ?? session;
+        if (counted.CountedMessages.Count > 2 * SessionDocument.KeptCountedMessages) await CompactAsync(counted, ct);
         events.MessageCreatedIn(counted, message);
         events.UnreadChangedIn(counted);
+    }
+
+    /// <summary>
+    /// Keeps the newest entries of CountedMessages and records the newest createdAt dropped, with one replace
+    /// conditioned on the session's ETag (so no concurrent count or read is overwritten): one write per
+    /// KeptCountedMessages posts or so. Lost to a concurrent write, it is left to the next count past the limit, so
+    /// the session document stays small under any number of concurrent posts.
+    /// </summary>
+    async Task CompactAsync(SessionDocument session, CancellationToken ct)
+    {
+        var dropped = session.CountedMessagesToDrop();
+        var compacted = session with
+        {
+            CountedMessages = session.CountedMessages.Except(dropped).ToDictionary(),
+            CountedDroppedUpTo = Math.Max(session.CountedDroppedUpTo, dropped[^1].Value),
+            ETag = null,
+        };
+        try
+        {
+            await store.Sessions.TryReplaceIfUnchangedAsync(compacted, session.Id, session.MachineId, session.ETag!, ct);
+        }
+        catch (CosmosException e)
+        {
+            // Housekeeping only: the message is stored and counted, and the next count past the limit tries again.
+            log.LogWarning("Compacting the counted messages of session {SessionId} failed: Cosmos {Status}", session.Id, (int)e.StatusCode);
+        }
     }
 
     public sealed record MarkedRead(IReadOnlyList<string> Ids, long At);

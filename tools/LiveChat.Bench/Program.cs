@@ -70,6 +70,7 @@ foreach (var probe in baselines.Concat(endpoints))
                       $"{result.PerSecond,9:F0}{result.PerSecond / trivialHttp.PerSecond,8:F2}" + (result.Failures > 0 ? $"  ({result.Failures} failed)" : ""));
 }
 
+await DocumentSizesAsync();
 await PushLatencyAsync();
 await GrowthAsync();
 await SweepAsync();
@@ -161,6 +162,31 @@ async Task GrowthAsync()
 }
 
 // The sweep over N active sessions with nothing due (machines online, chats fresh, tickets linked), run in process.
+// What each kind of document weighs as stored (with the store's system properties): a point read of up to 1 KB is
+// 1 RU, and a write's RU grow with size, so these are the inputs of docs/performance.md's capacity model.
+async Task DocumentSizesAsync()
+{
+    var sessionId = (await store.Sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.status = 'ACTIVE'"),
+        scenario.MachineId, default)).Single();
+    var messageId = (await store.Messages.QueryAsync<string>(new QueryDefinition("SELECT TOP 1 VALUE c.id FROM c"), scenario.TicketId, default)).Single();
+    var user = $"{scenario.TenantId}-agent";
+    var documents = new (string Name, Container Container, string Id, string PartitionKey)[]
+    {
+        ("machine", store.Machines, scenario.MachineId, scenario.MachineId),
+        ("machine token", store.MachineTokens, MachineTokens.Hash(scenario.MachineToken), MachineTokens.Hash(scenario.MachineToken)),
+        ("user", store.Users, user, user),
+        ("ticket", store.Tickets, scenario.TicketId, scenario.TicketId),
+        ("session", store.Sessions, sessionId, scenario.MachineId),
+        ("message (\"mensagem 0\")", store.Messages, messageId, scenario.TicketId),
+    };
+    Console.WriteLine("\nDocument sizes as stored (bytes)");
+    foreach (var (name, container, id, partitionKey) in documents)
+    {
+        using var read = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey));
+        Console.WriteLine($"  {name,-24}{read.Content.Length,6}");
+    }
+}
+
 async Task SweepAsync()
 {
     if (options.SweepSessions <= 0) return;
@@ -242,7 +268,13 @@ sealed record Scenario(string Run, string TenantId, string MachineId, string Mac
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", agentToken);
         (await http.PostAsync($"/api/tickets/{ticket.Id}/chat/session", null, ct)).EnsureSuccessStatusCode();
         for (var i = 0; i < 50; i++)
-            (await http.PostAsJsonAsync($"/api/tickets/{ticket.Id}/chat/messages", new { body = $"mensagem {i}" }, ct)).EnsureSuccessStatusCode();
+        {
+            var posted = await http.PostAsJsonAsync($"/api/tickets/{ticket.Id}/chat/messages", new { body = $"mensagem {i}" }, ct);
+            if (posted.StatusCode == System.Net.HttpStatusCode.TooManyRequests)
+                throw new InvalidOperationException("The service rate-limits posts (60 a minute per sender): run it for the benchmark with " +
+                    "RateLimits__Posts__Burst=1000000 RateLimits__Posts__PerMinute=1000000 ./run.sh (docs/performance.md).");
+            posted.EnsureSuccessStatusCode();
+        }
         return new Scenario(run, tenant, machine.MachineId, machine.MachineToken, ticket.Id, agentToken);
     }
 }
