@@ -26,21 +26,24 @@ public sealed class ChatAccess(CosmosStore store)
     public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
         var ticket = await TicketForAgentAsync(agent, ticketId, ct);
-        return ticket.MachineId is null ? null : await ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+        return await ClaimedActiveSessionAsync(ticket, ct) is { } session && session.MachineId == ticket.MachineId ? session : null;
     }
 
+    /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on any machine, if any.</summary>
+    public async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
+        await ClaimedActiveSessionAsync(await TicketForAgentAsync(agent, ticketId, ct), ct);
+
     /// <summary>
-    /// One query: the ACTIVE session of the agent's tenant on the ticket, found by its unique active key. Only when
-    /// there is none is the ticket read, to tell "none" (null) from "not yours" (404).
+    /// The ACTIVE session the ticket's claim names (ChatSessions.StartAsync takes the claim before creating the
+    /// session, and the sweep ends any ACTIVE session the claim does not name): a point read in the session's machine
+    /// partition, so no agent-side lookup queries across partitions (every tenant's) to find it.
     /// </summary>
-    public async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
-    {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey AND c.tenantId = @tenantId")
-            .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId)).WithParameter("@tenantId", agent.TenantId);
-        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault();
-        if (session is null) await TicketForAgentAsync(agent, ticketId, ct);
-        return session;
-    }
+    public async Task<SessionDocument?> ClaimedActiveSessionAsync(TicketDocument ticket, CancellationToken ct) =>
+        ticket.ActiveSession is { } claim
+        && await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, claim.MachineId, ct) is { IsActive: true } session
+        && session.TicketId == ticket.Id
+            ? session
+            : null;
 
     /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
     public async Task<SessionDocument?> ActiveSessionAsync(string machineId, string ticketId, CancellationToken ct)
