@@ -13,6 +13,40 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     (MachineChatClient Machine, AgentChatClient Agent) Clients(ChatScenario chat, HttpClient? machineHttp = null) =>
         (new MachineChatClient(app.BaseAddress, chat.MachineToken, machineHttp), new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId)));
 
+    sealed class StatusRecorder : DelegatingHandler
+    {
+        public ConcurrentQueue<int> Statuses { get; } = new();
+        public StatusRecorder() : base(new HttpClientHandler()) { }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var response = await base.SendAsync(request, ct);
+            Statuses.Enqueue((int)response.StatusCode);
+            return response;
+        }
+    }
+
+    [Fact]
+    public async Task The_machine_poll_revalidates_its_last_answer_and_an_unchanged_one_is_not_sent_again()
+    {
+        var chat = await app.ChatAsync();
+        var recorder = new StatusRecorder();
+        var (machine, agent) = Clients(chat, new HttpClient(recorder));
+        await machine.HeartbeatAsync();
+        await agent.StartSessionAsync(chat.TicketId);
+
+        var first = await machine.GetUpdatesAsync();
+        var again = await machine.GetUpdatesAsync();
+        Assert.Equal(first.TotalUnread, again.TotalUnread);
+        Assert.Equal(first.Sessions.Single().TicketId, again.Sessions.Single().TicketId);
+        await agent.PostMessageAsync(chat.TicketId, "novidade");
+        Assert.Equal(1, (await machine.GetUpdatesAsync()).TotalUnread);
+        Assert.Single(await machine.GetSessionsAsync());
+        Assert.Single(await machine.GetSessionsAsync());
+
+        Assert.Equal([200, 200, 304, 200, 200, 304], recorder.Statuses); // heartbeat, poll, poll unchanged, poll changed, sessions, sessions unchanged
+    }
+
     static async Task WaitUntilAsync(Func<bool> condition, int timeoutMs = 10_000)
     {
         if (!await Poll.UntilAsync(condition, timeoutMs)) throw new TimeoutException("The condition did not hold in time.");

@@ -13,10 +13,30 @@ sealed class ApiConnection(HttpClient http, Uri baseUrl, Func<CancellationToken,
     public HttpClient Http => http;
     public ValueTask<string> TokenAsync(CancellationToken ct) => token(ct);
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (EntityTagHeaderValue ETag, object Answer)> _lastAnswers = new();
+
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct) =>
+        (await ExchangeAsync<T>(method, path, body, null, ct)).Answer!;
+
+    /// <summary>
+    /// A GET the service answers with an ETag (the machine's poll and session list): the last answer's tag goes as
+    /// If-None-Match, and a 304 (no body sent) returns that last answer.
+    /// </summary>
+    public async Task<T> GetConditionalAsync<T>(string path, CancellationToken ct)
+    {
+        var known = _lastAnswers.TryGetValue(path, out var last) && last.Answer is T;
+        var (answer, etag) = await ExchangeAsync<T>(HttpMethod.Get, path, null, known ? last.ETag : null, ct);
+        if (answer is null && known) return (T)last.Answer;
+        if (etag is not null) _lastAnswers[path] = (etag, answer!);
+        return answer!;
+    }
+
+    async Task<(T? Answer, EntityTagHeaderValue? ETag)> ExchangeAsync<T>(HttpMethod method, string path, object? body,
+        EntityTagHeaderValue? ifNoneMatch, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(method, new Uri(BaseUrl, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token(ct));
+        if (ifNoneMatch is not null) request.Headers.IfNoneMatch.Add(ifNoneMatch);
         if (body is not null) request.Content = JsonContent.Create(body, options: Json);
         HttpResponseMessage response;
         try
@@ -33,7 +53,8 @@ sealed class ApiConnection(HttpClient http, Uri baseUrl, Func<CancellationToken,
         }
         using (response)
         {
-            if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+            if (response.StatusCode == System.Net.HttpStatusCode.NotModified && ifNoneMatch is not null) return (default, ifNoneMatch);
+            if (response.IsSuccessStatusCode) return ((await response.Content.ReadFromJsonAsync<T>(Json, ct))!, response.Headers.ETag);
             var retryAfter = response.Headers.RetryAfter?.Delta;
             try
             {

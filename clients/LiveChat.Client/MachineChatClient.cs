@@ -46,13 +46,13 @@ public sealed class MachineChatClient
         }
     }
 
-    /// <summary>The cheap poll: active sessions and unread totals.</summary>
+    /// <summary>The cheap poll: active sessions and unread totals (revalidated with If-None-Match: an unchanged answer is not sent again).</summary>
     public Task<MachineUpdates> GetUpdatesAsync(CancellationToken ct = default) =>
-        _api.SendAsync<MachineUpdates>(HttpMethod.Get, "api/machine/chat/updates", null, ct);
+        _api.GetConditionalAsync<MachineUpdates>("api/machine/chat/updates", ct);
 
-    /// <summary>The machine's active sessions.</summary>
+    /// <summary>The machine's active sessions (revalidated with If-None-Match, as the poll).</summary>
     public Task<IReadOnlyList<MachineSession>> GetSessionsAsync(CancellationToken ct = default) =>
-        _api.SendAsync<IReadOnlyList<MachineSession>>(HttpMethod.Get, "api/machine/chat/sessions", null, ct);
+        _api.GetConditionalAsync<IReadOnlyList<MachineSession>>("api/machine/chat/sessions", ct);
 
     /// <summary>The active session's newest messages, or those after <paramref name="since"/> (a nextCursor).</summary>
     public Task<MessagePage> ListMessagesAsync(string ticketId, string? since = null, int? limit = null, CancellationToken ct = default) =>
