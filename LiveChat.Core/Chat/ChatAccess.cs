@@ -23,11 +23,12 @@ public sealed class ChatAccess(CosmosStore store)
     }
 
     /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on the ticket's machine, if any.</summary>
-    public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
-    {
-        var ticket = await TicketForAgentAsync(agent, ticketId, ct);
-        return await ClaimedActiveSessionAsync(ticket, ct) is { } session && session.MachineId == ticket.MachineId ? session : null;
-    }
+    public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
+        await ActiveSessionOnTicketMachineAsync(await TicketForAgentAsync(agent, ticketId, ct), ct);
+
+    /// <summary>The ticket's ACTIVE session if it is on the machine the ticket is linked to now (after a relink, not before).</summary>
+    public async Task<SessionDocument?> ActiveSessionOnTicketMachineAsync(TicketDocument ticket, CancellationToken ct) =>
+        await ClaimedActiveSessionAsync(ticket, ct) is { } session && session.MachineId == ticket.MachineId ? session : null;
 
     /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on any machine, if any.</summary>
     public async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>

@@ -156,7 +156,7 @@ public sealed class ChatSessions(
 
         var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(ticket.MachineId, ticket.MachineId, ct);
         var online = machine is { Status: not MachineStatus.Revoked } && presence.IsOnline(machine.LastHeartbeatAt);
-        var s = await access.ActiveSessionAsync(ticket.MachineId, ticketId, ct);
+        var s = await access.ActiveSessionOnTicketMachineAsync(ticket, ct);
         return s is null
             ? new TicketSessionView(null, null, null, null, null, 0, online, ticket.Reference, ticket.Subject)
             : new TicketSessionView(s.Id, s.AgentId, s.AgentSnapshot.Name, s.StartedAt, s.LastActivityAt, s.UnreadByAgent, online, ticket.Reference, ticket.Subject);

@@ -396,14 +396,14 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
     static Dictionary<string, long> SpreadTies(ConvexSnapshot snapshot)
     {
         var byTicket = new Dictionary<string, List<(long CreatedAt, double CreationTime, string Id)>>();
-        foreach (var row in snapshot.Rows("ticketChatMessages"))
+        // Every row of the file, as read: the rows the import skips or does not own cost an entry, nothing more.
+        foreach (var source in snapshot.Rows("ticketChatMessages"))
         {
-            if (row.Document is not { } json || !json.TryGetProperty("_id", out var id) || id.ValueKind != JsonValueKind.String
-                || !json.TryGetProperty("ticketId", out var ticket) || ticket.ValueKind != JsonValueKind.String
-                || !json.TryGetProperty("createdAt", out var created) || created.ValueKind != JsonValueKind.Number) continue;
-            var creationTime = json.TryGetProperty("_creationTime", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetDouble() : 0;
-            var messages = byTicket.TryGetValue(ticket.GetString()!, out var list) ? list : byTicket[ticket.GetString()!] = [];
-            messages.Add(((long)created.GetDouble(), creationTime, id.GetString()!));
+            if (source.Document is not { } json) continue;
+            var row = new Row(source, json);
+            if (row.Str("_id") is not { } id || row.Str("ticketId") is not { } ticket || row.Long("createdAt") is not { } createdAt) continue;
+            var creationTime = row.Get("_creationTime") is { ValueKind: JsonValueKind.Number } c ? c.GetDouble() : 0;
+            (byTicket.TryGetValue(ticket, out var messages) ? messages : byTicket[ticket] = []).Add((createdAt, creationTime, id));
         }
         var moved = new Dictionary<string, long>();
         foreach (var messages in byTicket.Values)
