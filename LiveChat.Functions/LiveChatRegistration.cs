@@ -42,6 +42,7 @@ public static class LiveChatRegistration
         services.AddSingleton<Timeline>();
         services.AddSingleton<ChatSessions>();
         services.AddSingleton<UnreadCounter>();
+        services.AddSingleton<MachineInbox>();
         services.AddSingleton<MessageClock>();
         services.AddSingleton<ChatMessages>();
         services.AddSingleton<TypingSignals>();

@@ -41,18 +41,17 @@ public sealed class ChatAccess(CosmosStore store)
     /// </summary>
     public async Task<SessionDocument?> ClaimedActiveSessionAsync(TicketDocument ticket, CancellationToken ct) =>
         ticket.ActiveSession is { } claim
-        && await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, claim.MachineId, ct) is { IsActive: true } session
+        && await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, SessionDocument.KeyOf(ticket.TenantId, claim.MachineId), ct) is { IsActive: true } session
         && session.TicketId == ticket.Id
             ? session
             : null;
 
     /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
-    public async Task<SessionDocument?> ActiveSessionAsync(string machineId, string ticketId, CancellationToken ct)
+    public async Task<SessionDocument?> ActiveSessionAsync(string tenantId, string machineId, string ticketId, CancellationToken ct)
     {
-        var query = new QueryDefinition("SELECT * FROM c WHERE c.machineId = @machineId AND c.activeKey = @activeKey")
-            .WithParameter("@machineId", machineId)
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey")
             .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId));
-        return (await store.Sessions.QueryAsync<SessionDocument>(query, machineId, ct, maxItems: 1)).FirstOrDefault();
+        return (await store.Sessions.QueryAsync<SessionDocument>(query, SessionDocument.KeyOf(tenantId, machineId), ct, maxItems: 1)).FirstOrDefault();
     }
 
     /// <summary>
@@ -61,7 +60,7 @@ public sealed class ChatAccess(CosmosStore store)
     /// </summary>
     public async Task<SessionDocument?> MachineSessionAsync(MachineCaller machine, string ticketId, CancellationToken ct)
     {
-        var session = await ActiveSessionAsync(machine.MachineId, ticketId, ct);
+        var session = await ActiveSessionAsync(machine.TenantId, machine.MachineId, ticketId, ct);
         if (session is not null) return session;
 
         var ticket = await store.Tickets.ReadOrNullAsync<TicketDocument>(ticketId, ticketId, ct);

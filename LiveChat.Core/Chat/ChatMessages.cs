@@ -100,7 +100,7 @@ public sealed partial class ChatMessages(
         foreach (var wait in (int[])[0, 50, 150, 300])
         {
             if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), ct);
-            var current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.MachineId, ct);
+            var current = await store.Sessions.ReadOrNullAsync<SessionDocument>(session.Id, session.Key, ct);
             if (current is null || !current.MayBeUncounted(stored)) return retried;
             if (time.NowMs() - (stored.CountClaimedAt ?? stored.CreatedAt) < lease) continue;
 
@@ -219,7 +219,7 @@ public sealed partial class ChatMessages(
         var sessionQuery = new QueryDefinition(
                 $"SELECT TOP {_limits.MaxHistorySessions} * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId AND c.startedAt < @until ORDER BY c.startedAt DESC")
             .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId).WithParameter("@until", until ?? long.MaxValue);
-        var sessions = await store.Sessions.QueryAsync<SessionDocument>(sessionQuery, null, ct, _limits.MaxHistorySessions);
+        var sessions = await store.Sessions.QueryAsync<SessionDocument>(sessionQuery, SessionDocument.TenantPrefix(agent.TenantId), ct, _limits.MaxHistorySessions);
         if (sessions.Count == 0) return new ChatHistory([], 0, MessagesTruncated: false, NextBefore: null);
 
         var messageQuery = new QueryDefinition(

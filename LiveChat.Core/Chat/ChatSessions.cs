@@ -11,7 +11,7 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Starting, ending and listing chat sessions, for agents and for machines.</summary>
 public sealed class ChatSessions(
-    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, ChatEvents events, TimeProvider time,
+    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, ChatEvents events, MachineInbox inbox, TimeProvider time,
     IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -60,7 +60,7 @@ public sealed class ChatSessions(
         foreach (var wait in ClaimWaits)
         {
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
-            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, claim.MachineId, ct) is { } session)
+            if (await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, SessionDocument.KeyOf(ticket.TenantId, claim.MachineId), ct) is { } session)
                 return session.IsActive ? session : null;
             if (time.NowMs() - claim.ClaimedAt > 2 * (long)_limits.RequestDeadline.TotalMilliseconds) return null;
         }
@@ -71,15 +71,16 @@ public sealed class ChatSessions(
 
     async Task<StartSessionResult> CreateClaimedAsync(TicketDocument ticket, SessionDocument session, CancellationToken ct)
     {
-        if (await store.Sessions.TryCreateAsync(session, session.MachineId, ct))
+        if (await store.Sessions.TryCreateAsync(session, session.Key, ct))
         {
+            await inbox.ReflectAsync(session, ct);
             await timeline.WriteAsync(Timeline.StartedEvent(session), ct);
             events.SessionStartedFor(session);
             return new StartSessionResult(session.Id, IsNew: true);
         }
         // The machine's unique key found an ACTIVE session of this ticket that no claim named (one written before
         // claims existed, or by hand): that one becomes the claimed session.
-        var existing = await access.ActiveSessionAsync(session.MachineId, ticket.Id, ct) ?? throw ErrorCatalog.ConcurrentUpdate.Raise();
+        var existing = await access.ActiveSessionAsync(session.TenantId, session.MachineId, ticket.Id, ct) ?? throw ErrorCatalog.ConcurrentUpdate.Raise();
         await store.Tickets.PatchOrNullAsync<TicketDocument>(ticket.Id, ticket.Id,
             [PatchOperation.Set("/activeSession", new SessionClaim(existing.Id, existing.MachineId, time.NowMs()))], ct);
         return new StartSessionResult(existing.Id, IsNew: false);
@@ -104,6 +105,7 @@ public sealed class ChatSessions(
             ClientSnapshot = clientSnapshot,
             StartedAt = now,
             LastActivityAt = now,
+            Version = 1,
         };
     }
 
@@ -121,7 +123,7 @@ public sealed class ChatSessions(
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleEnd);
         var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id AND c.tenantId = @tenantId")
             .WithParameter("@id", sessionId).WithParameter("@tenantId", agent.TenantId);
-        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, null, ct, maxItems: 1)).FirstOrDefault()
+        var session = (await store.Sessions.QueryAsync<SessionDocument>(query, SessionDocument.TenantPrefix(agent.TenantId), ct, maxItems: 1)).FirstOrDefault()
             ?? throw ErrorCatalog.SessionNotFound.Raise();
 
         var ended = await TryEndAsync(session, s => s with { EndedById = agent.UserId, EndedByName = agent.Name }, ct);
@@ -137,12 +139,13 @@ public sealed class ChatSessions(
     public async Task<SessionDocument?> TryEndAsync(SessionDocument session, Func<SessionDocument, SessionDocument?> describeEnd,
         CancellationToken ct)
     {
-        var ended = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.MachineId,
+        var ended = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.Key,
             current => current.IsActive && describeEnd(current) is { } described
-                ? described with { Status = SessionStatus.Ended, ActiveKey = $"ended:{current.Id}", EndedAt = time.NowMs(), ETag = null }
+                ? described with { Status = SessionStatus.Ended, ActiveKey = $"ended:{current.Id}", EndedAt = time.NowMs(), Version = current.Version + 1, ETag = null }
                 : null,
             _limits.MaxConcurrentUpdateAttempts, ct);
         if (ended is null) return null;
+        await inbox.ReflectAsync(ended, ct);
         await timeline.WriteAsync(Timeline.EndedEvent(ended), ct);
         events.SessionEndedFor(ended);
         return ended;
@@ -169,7 +172,7 @@ public sealed class ChatSessions(
         var query = new QueryDefinition(
                 $"SELECT TOP {_limits.MaxAgentSessions} {SessionSummary.Fields} FROM c WHERE c.tenantId = @tenantId AND c.status = 'ACTIVE' ORDER BY c.lastActivityAt DESC")
             .WithParameter("@tenantId", agent.TenantId);
-        var sessions = await store.Sessions.QueryAsync<SessionSummary>(query, null, ct, _limits.MaxAgentSessions);
+        var sessions = await store.Sessions.QueryAsync<SessionSummary>(query, SessionDocument.TenantPrefix(agent.TenantId), ct, _limits.MaxAgentSessions);
         return sessions
             .Select(s => new AgentSessionView(s.TicketId, s.TicketRef, s.TicketSubject, s.Id, s.AgentId, s.AgentSnapshot.Name,
                 s.UnreadByAgent, s.LastActivityAt, s.StartedAt))
@@ -179,24 +182,24 @@ public sealed class ChatSessions(
 
     public async Task<IReadOnlyList<MachineSessionView>> ListForMachineAsync(MachineCaller machine, CancellationToken ct) =>
         (await ActiveOnMachineAsync(machine, ct))
-        .Select(s => new MachineSessionView(s.Id, s.TicketId, s.TicketRef, s.TicketSubject, s.AgentSnapshot.Name,
-            s.AgentSnapshot.Email, s.AgentSnapshot.AvatarUrl, s.UnreadByMachine, s.LastActivityAt, s.StartedAt))
+        .Select(s => new MachineSessionView(s.Id, s.Entry.TicketId, s.Entry.TicketRef, s.Entry.TicketSubject, s.Entry.Agent.Name,
+            s.Entry.Agent.Email, s.Entry.Agent.AvatarUrl, s.Entry.UnreadByMachine, s.Entry.LastActivityAt, s.Entry.StartedAt))
         .ToList();
 
     public async Task<MachineUpdates> UpdatesForMachineAsync(MachineCaller machine, CancellationToken ct)
     {
         var sessions = (await ActiveOnMachineAsync(machine, ct))
-            .Select(s => new MachineUpdateView(s.TicketId, s.TicketRef, s.UnreadByMachine, s.LastActivityAt))
+            .Select(s => new MachineUpdateView(s.Entry.TicketId, s.Entry.TicketRef, s.Entry.UnreadByMachine, s.Entry.LastActivityAt))
             .ToList();
         return new MachineUpdates(sessions.Count > 0, sessions, sessions.Sum(s => s.UnreadCount));
     }
 
-    /// <summary>One single-partition query: the machine's ACTIVE sessions, oldest first (at most 50, as the reference).</summary>
-    Task<List<SessionSummary>> ActiveOnMachineAsync(MachineCaller machine, CancellationToken ct)
-    {
-        var query = new QueryDefinition(
-                $"SELECT TOP {_limits.MaxMachineSessions} {SessionSummary.Fields} FROM c WHERE c.machineId = @machineId AND c.status = 'ACTIVE' ORDER BY c.startedAt ASC")
-            .WithParameter("@machineId", machine.MachineId);
-        return store.Sessions.QueryAsync<SessionSummary>(query, machine.MachineId, ct, _limits.MaxMachineSessions);
-    }
+    /// <summary>One point read of the machine's inbox: its ACTIVE sessions, oldest first (at most 50, as the reference).</summary>
+    async Task<List<(string Id, InboxEntry Entry)>> ActiveOnMachineAsync(MachineCaller machine, CancellationToken ct) =>
+        (await inbox.ReadAsync(machine, ct))?.Sessions
+        .Where(e => e.Value.IsActive)
+        .OrderBy(e => e.Value.StartedAt).ThenBy(e => e.Key)
+        .Take(_limits.MaxMachineSessions)
+        .Select(e => (e.Key, e.Value))
+        .ToList() ?? [];
 }

@@ -1,6 +1,7 @@
 using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 using LiveChat.Core.Machines;
+using Microsoft.Azure.Cosmos;
 
 namespace LiveChat.Core.Chat;
 
@@ -20,9 +21,11 @@ public static class EndReasons
 }
 
 /// <summary>
-/// sessions container, partition /machineId. ActiveKey is the unique key that allows one ACTIVE session per
-/// ticket: "ticket:{ticketId}" while active, "ended:{id}" after. Ticket and machine facts are copied at start
-/// so that a machine's poll reads nothing else.
+/// sessions container, hierarchical partition key [/tenantId, /machineId]: a machine's sessions are one logical
+/// partition, and a tenant's are the partitions under its prefix, so an agent's list or a ticket's history reads one
+/// tenant's partitions only. ActiveKey is the unique key (per machine) that allows one ACTIVE session per ticket:
+/// "ticket:{ticketId}" while active, "ended:{id}" after. Ticket and machine facts are copied at start. Version rises
+/// with every write; the machine's inbox (<see cref="MachineInbox"/>) keeps the newest version it was given.
 /// </summary>
 public sealed record SessionDocument : IVersioned
 {
@@ -56,6 +59,7 @@ public sealed record SessionDocument : IVersioned
     /// dropped, and a message at or before it is taken as counted. The document stays small however long the chat.
     /// </summary>
     public Dictionary<string, long> CountedMessages { get; init; } = [];
+    public long Version { get; init; }
     public long CountedDroppedUpTo { get; init; }
 
     public const int KeptCountedMessages = 64;
@@ -72,6 +76,14 @@ public sealed record SessionDocument : IVersioned
     public string? ETag { get; init; }
 
     public bool IsActive => Status == SessionStatus.Active;
+
+    [JsonIgnore]
+    public PartitionKey Key => KeyOf(TenantId, MachineId);
+
+    public static PartitionKey KeyOf(string tenantId, string machineId) => new PartitionKeyBuilder().Add(tenantId).Add(machineId).Build();
+
+    /// <summary>The key prefix of one tenant's sessions: a query with it reads that tenant's partitions only.</summary>
+    public static PartitionKey TenantPrefix(string tenantId) => new PartitionKeyBuilder().Add(tenantId).Build();
 
     public static string ActiveKeyFor(string ticketId) => $"ticket:{ticketId}";
 }

@@ -31,7 +31,7 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         var sessions = await store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition(
                 "SELECT * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId ORDER BY c.startedAt")
-            .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId), null, ct);
+            .WithParameter("@ticketId", ticketId).WithParameter("@tenantId", agent.TenantId), SessionDocument.TenantPrefix(agent.TenantId), ct);
         var file = $"ticket-{ticket.Reference}-chat.{kind}";
         return kind switch
         {

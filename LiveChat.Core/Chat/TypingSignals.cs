@@ -43,9 +43,9 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
         var key = (agent.TenantId, ticketId);
         var wasCached = _ticketMachines.TryGet(key, out var machineId);
         if (!wasCached) machineId = await TicketMachineAsync(agent, ticketId, ct);
-        var session = machineId is null ? null : await access.ActiveSessionAsync(machineId, ticketId, ct);
+        var session = machineId is null ? null : await access.ActiveSessionAsync(agent.TenantId, machineId, ticketId, ct);
         if (session is null && wasCached && await TicketMachineAsync(agent, ticketId, ct) is { } relinked && relinked != machineId)
-            session = await access.ActiveSessionAsync(relinked, ticketId, ct);
+            session = await access.ActiveSessionAsync(agent.TenantId, relinked, ticketId, ct);
         return session ?? throw ErrorCatalog.SessionNotActive.Raise();
     }
 

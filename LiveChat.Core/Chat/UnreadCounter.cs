@@ -20,7 +20,7 @@ namespace LiveChat.Core.Chat;
 /// <item>the sweep recounts sessions from their messages and corrects what a failed write left (<see cref="RecountAsync"/>).</item>
 /// </list>
 /// </summary>
-public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProvider time, IOptions<LiveChatOptions> options,
+public sealed class UnreadCounter(CosmosStore store, ChatEvents events, MachineInbox inbox, TimeProvider time, IOptions<LiveChatOptions> options,
     ILogger<UnreadCounter> log)
 {
     readonly LiveChatOptions _limits = options.Value;
@@ -37,8 +37,11 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
             PatchOperation.Increment(message.FromMachine ? "/unreadByAgent" : "/unreadByMachine", 1),
             PatchOperation.Set("/lastActivityAt", message.CreatedAt),
             PatchOperation.Set($"/countedMessages/{message.Id}", message.CreatedAt),
+            PatchOperation.Increment("/version", 1),
         ];
-        var counted = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId, count, ct) ?? session;
+        var written = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.Key, count, ct);
+        if (written is not null) await inbox.ReflectAsync(written, ct);
+        var counted = written ?? session;
         if (counted.CountedMessages.Count > 2 * SessionDocument.KeptCountedMessages) await CompactAsync(counted, ct);
         events.MessageCreatedIn(counted, message);
         events.UnreadChangedIn(counted);
@@ -61,7 +64,7 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
         };
         try
         {
-            await store.Sessions.TryReplaceIfUnchangedAsync(compacted, session.Id, session.MachineId, session.ETag!, ct);
+            await store.Sessions.TryReplaceIfUnchangedAsync(compacted, session.Id, session.Key, session.ETag!, ct);
         }
         catch (CosmosException e)
         {
@@ -115,23 +118,30 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
         var counter = forMachine ? "unreadByMachine" : "unreadByAgent";
         try
         {
-            return await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.MachineId,
-                [PatchOperation.Increment($"/{counter}", -count)], ct, filter: $"FROM c WHERE c.{counter} >= {count}") ?? session;
+            var lowered = await store.Sessions.PatchOrNullAsync<SessionDocument>(session.Id, session.Key,
+                [PatchOperation.Increment($"/{counter}", -count), PatchOperation.Increment("/version", 1)], ct,
+                filter: $"FROM c WHERE c.{counter} >= {count}");
+            if (lowered is null) return session;
+            await inbox.ReflectAsync(lowered, ct);
+            return lowered;
         }
         catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
         {
-            var clamped = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.MachineId, current => current with
+            var clamped = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.Key, current => current with
             {
+                Version = current.Version + 1,
                 UnreadByMachine = forMachine ? Math.Max(0, current.UnreadByMachine - count) : current.UnreadByMachine,
                 UnreadByAgent = forMachine ? current.UnreadByAgent : Math.Max(0, current.UnreadByAgent - count),
                 ETag = null,
             }, _limits.MaxConcurrentUpdateAttempts, ct);
-            return clamped ?? session;
+            if (clamped is null) return session;
+            await inbox.ReflectAsync(clamped, ct);
+            return clamped;
         }
     }
 
     /// <summary>What the sweep reads of an ACTIVE session to check its counters.</summary>
-    public sealed record Counted(string Id, string MachineId, string TicketId, long UnreadByMachine, long UnreadByAgent);
+    public sealed record Counted(string Id, string TenantId, string MachineId, string TicketId, long UnreadByMachine, long UnreadByAgent);
 
     /// <summary>
     /// Whether this sweep run recounts the session: each session once every LiveChat:UnreadRecountEvery (in whole
@@ -156,7 +166,7 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
             || counted == (seen.UnreadByMachine, seen.UnreadByAgent)) return false;
 
         // Read first, count again: any counter write after this read changes the ETag the correction is conditioned on.
-        if (await store.Sessions.ReadOrNullAsync<SessionDocument>(seen.Id, seen.MachineId, ct) is not { IsActive: true } session) return false;
+        if (await store.Sessions.ReadOrNullAsync<SessionDocument>(seen.Id, SessionDocument.KeyOf(seen.TenantId, seen.MachineId), ct) is not { IsActive: true } session) return false;
         if (await CountFromMessagesAsync(seen.TicketId, seen.Id, ct) is not var (machine, agent)
             || (machine, agent) == (session.UnreadByMachine, session.UnreadByAgent)) return false;
         var corrected = session with
@@ -166,9 +176,11 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, TimeProv
             // Every message of the session is settled and counted now: a late retry of one must not count it again.
             CountedMessages = [],
             CountedDroppedUpTo = Math.Max(session.CountedDroppedUpTo, SettledBefore()),
+            Version = session.Version + 1,
             ETag = null,
         };
-        if (!await store.Sessions.TryReplaceIfUnchangedAsync(corrected, session.Id, session.MachineId, session.ETag!, ct)) return false;
+        if (!await store.Sessions.TryReplaceIfUnchangedAsync(corrected, session.Id, session.Key, session.ETag!, ct)) return false;
+        await inbox.ReflectAsync(corrected, ct);
         log.LogWarning("Unread counters of session {SessionId} corrected from its messages: machine {MachineBefore}→{Machine}, agent {AgentBefore}→{Agent}",
             session.Id, session.UnreadByMachine, machine, session.UnreadByAgent, agent);
         events.UnreadChangedIn(corrected);

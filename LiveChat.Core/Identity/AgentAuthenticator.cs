@@ -98,7 +98,7 @@ public sealed class AgentAuthenticator
         if (!_bootstrapAdmins.TryGetValue(subject, out var tenantId)) return null;
         var admins = await _store.Users.QueryAsync<string>(new QueryDefinition(
                 "SELECT VALUE c.id FROM c WHERE c.tenantId = @tenantId AND c.role = @admin")
-            .WithParameter("@tenantId", tenantId).WithParameter("@admin", Roles.Admin), null, ct, maxItems: 1);
+            .WithParameter("@tenantId", tenantId).WithParameter("@admin", Roles.Admin), ContainerExtensions.AllPartitions, ct, maxItems: 1);
         if (admins.Count > 0)
         {
             // Made ADMIN a moment ago by a racing sign-in of the same user, or known now for another reason.

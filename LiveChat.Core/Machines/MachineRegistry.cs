@@ -108,9 +108,8 @@ public sealed class MachineRegistry(
         var machine = await ForAdminAsync(admin, machineId, ct);
         await RevokeTokenAsync(machine.TokenHash, ct);
         await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
-        var active = new QueryDefinition("SELECT * FROM c WHERE c.machineId = @machineId AND c.status = @active")
-            .WithParameter("@machineId", machine.Id).WithParameter("@active", SessionStatus.Active);
-        foreach (var session in await store.Sessions.QueryAsync<SessionDocument>(active, machine.Id, ct))
+        var active = new QueryDefinition("SELECT * FROM c WHERE c.status = @active").WithParameter("@active", SessionStatus.Active);
+        foreach (var session in await store.Sessions.QueryAsync<SessionDocument>(active, SessionDocument.KeyOf(machine.TenantId, machine.Id), ct))
             await sessions.TryEndAsync(session, s => s with { EndReason = EndReasons.MachineRevoked }, ct);
         events.CloseMachineConnections(machine.Id);
         return new OkResult(true);

@@ -10,6 +10,7 @@ public static class Containers
     public const string Users = "users";
     public const string Machines = "machines";
     public const string MachineTokens = "machineTokens";
+    public const string MachineInboxes = "machineInboxes";
     public const string Sessions = "sessions";
     public const string Messages = "messages";
     public const string Events = "events";
@@ -20,7 +21,8 @@ public static class Containers
         new(Users, "/id"),
         new(Machines, "/id"),
         new(MachineTokens, "/id"),
-        WithUniqueKey(WithComposite(new(Sessions, "/machineId"),
+        new(MachineInboxes, "/id"),
+        WithUniqueKey(WithComposite(new(Sessions, ["/tenantId", "/machineId"]),
             [("/tenantId", CompositePathSortOrder.Ascending), ("/lastActivityAt", CompositePathSortOrder.Descending)]), "/activeKey"),
         WithComposite(WithComposite(new(Messages, "/ticketId"),
             [("/createdAt", CompositePathSortOrder.Ascending), ("/id", CompositePathSortOrder.Ascending)]),

@@ -54,6 +54,7 @@ public sealed class CosmosStore : IDisposable
         Users = database.GetContainer(Containers.Users);
         Machines = database.GetContainer(Containers.Machines);
         MachineTokens = database.GetContainer(Containers.MachineTokens);
+        MachineInboxes = database.GetContainer(Containers.MachineInboxes);
         Sessions = database.GetContainer(Containers.Sessions);
         Messages = database.GetContainer(Containers.Messages);
         Events = database.GetContainer(Containers.Events);
@@ -63,6 +64,7 @@ public sealed class CosmosStore : IDisposable
     public Container Users { get; }
     public Container Machines { get; }
     public Container MachineTokens { get; }
+    public Container MachineInboxes { get; }
     public Container Sessions { get; }
     public Container Messages { get; }
     public Container Events { get; }

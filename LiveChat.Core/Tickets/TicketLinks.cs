@@ -44,7 +44,7 @@ public sealed class TicketLinks(CosmosStore store, ChatAccess access, ChatSessio
             throw ErrorCatalog.ConcurrentUpdate.Raise();
 
         if (ticket.MachineId is not null && ticket.MachineId != machineId
-            && await access.ActiveSessionAsync(ticket.MachineId, ticket.Id, ct) is { } active)
+            && await access.ActiveSessionAsync(ticket.TenantId, ticket.MachineId, ticket.Id, ct) is { } active)
             await sessions.TryEndAsync(active, s => s with { EndReason = EndReasons.TicketWithoutMachine }, ct);
         return TicketView.Of(linked);
     }

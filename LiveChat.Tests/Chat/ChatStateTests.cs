@@ -19,11 +19,11 @@ public sealed class ChatStateTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     static string MachineRead(ChatScenario chat) => $"/api/machine/tickets/{chat.TicketId}/chat/read";
 
     async Task<SessionDocument> SessionAsync(string sessionId, string machineId) =>
-        (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(machineId))).Resource;
+        (await app.Store.SessionAsync(sessionId));
 
     async Task<List<SessionDocument>> ActiveSessionsOfTicketAsync(string ticketId) =>
         await app.Store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @t AND c.status = 'ACTIVE'")
-            .WithParameter("@t", ticketId), null, default);
+            .WithParameter("@t", ticketId), ContainerExtensions.AllPartitions, default);
 
     [Fact]
     public async Task Ten_parallel_mark_reads_of_one_message_on_two_instances_lower_the_counter_once()
@@ -101,6 +101,26 @@ public sealed class ChatStateTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         Assert.Equal(stored.LongCount(m => !m.FromMachine && m.ReadByMachineAt is null), session.UnreadByMachine);
         Assert.Equal(stored.LongCount(m => m.FromMachine && m.ReadByAgentAt is null), session.UnreadByAgent);
         Assert.Equal((0L, 13L), (session.UnreadByMachine, session.UnreadByAgent));
+        // The machine's inbox, written after each of those session writes in whatever order they finished, holds the last.
+        var poll = await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync();
+        var shown = Assert.Single(poll.GetProperty("sessions").EnumerateArray());
+        Assert.Equal((session.UnreadByMachine, session.LastActivityAt), (poll.GetProperty("totalUnread").GetInt64(), shown.GetProperty("lastActivityAt").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Agent_posts_racing_on_two_instances_reach_the_machines_poll_exactly()
+    {
+        var chat = await app.ChatAsync();
+        var sessionId = await chat.StartSessionAsync();
+        var other = await app.AnotherInstanceAsync(app.AgentToken(chat.AgentId));
+        var posts = Enumerable.Range(0, 30).Select(i => (i % 2 == 0 ? chat.Agent : other).PostJsonAsync(Post(chat), new { body = $"a{i}" }));
+        Assert.All(await Task.WhenAll(posts), r => Assert.Equal(201, (int)r.StatusCode));
+
+        var session = await SessionAsync(sessionId, chat.MachineId);
+        var poll = await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync();
+        var list = await (await chat.Machine.GetAsync("/api/machine/chat/sessions")).OkJsonAsync();
+        Assert.Equal((30L, 30L, session.Version), (session.UnreadByMachine, poll.GetProperty("totalUnread").GetInt64(), 31L));
+        Assert.Equal(30L, Assert.Single(list.EnumerateArray()).GetProperty("unreadCount").GetInt64());
     }
 
     [Fact]
@@ -174,7 +194,7 @@ public sealed class EndUnderContentionTests(OneAttemptApp app) : IClassFixture<O
             await Task.Delay(20);
             var answer = await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null);
             await Task.WhenAll(posts);
-            var stored = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+            var stored = (await app.Store.SessionAsync(sessionId));
             if (answer.IsSuccessStatusCode)
             {
                 Assert.Equal(SessionStatus.Ended, stored.Status);

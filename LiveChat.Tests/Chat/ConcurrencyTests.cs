@@ -28,7 +28,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
             : chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = $"máquina {i}" }));
         Assert.All(await Task.WhenAll(posts), r => Assert.Equal(201, (int)r.StatusCode));
 
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         Assert.Equal((100L, 100L), (session.UnreadByAgent, session.UnreadByMachine));
         var count = await app.Store.Messages.GetItemQueryIterator<int>(
             new QueryDefinition("SELECT VALUE COUNT(1) FROM c WHERE c.ticketId = @t").WithParameter("@t", chat.TicketId),
@@ -52,7 +52,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         var list = await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync();
         Assert.Single(list.GetProperty("messages").EnumerateArray());
         Assert.Equal(1, list.GetProperty("unreadCount").GetInt64());
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         Assert.Equal(1, session.UnreadByAgent);
     }
 
@@ -122,7 +122,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         await agent.WaitForAsync("messageCreated", p => p.GetProperty("preview").GetString() == "depois");
 
         Assert.Single(agent.Received, e => e.Target == "messageCreated" && e.Payload.GetProperty("messageId").GetString() == orphan.Id);
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         Assert.Equal(2, session.UnreadByAgent);
     }
 
@@ -136,13 +136,13 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         var response = await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "em andamento", clientMessageId = "slow-1" });
         await response.AssertProblemAsync(409, "message_in_progress");
         Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         Assert.Equal(0, session.UnreadByAgent);
     }
 
     async Task<MessageDocument> StoredButUncountedAsync(ChatScenario chat, string sessionId, string clientMessageId, string body, DateTimeOffset at)
     {
-        var tenantId = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource.TenantId;
+        var tenantId = (await app.Store.SessionAsync(sessionId)).TenantId;
         var message = new MessageDocument
         {
             Id = MessageDocument.IdFor(sessionId, $"machine:{chat.MachineId}", clientMessageId),
@@ -159,7 +159,7 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
         var result = new List<SessionDocument>();
         using var feed = app.Store.Sessions.GetItemQueryIterator<SessionDocument>(
             new QueryDefinition("SELECT * FROM c WHERE c.machineId = @m AND c.ticketId = @t").WithParameter("@m", chat.MachineId).WithParameter("@t", chat.TicketId),
-            requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(chat.MachineId) });
+            requestOptions: new QueryRequestOptions { PartitionKey = SessionDocument.KeyOf(chat.Tenant.Id, chat.MachineId) });
         while (feed.HasMoreResults) result.AddRange(await feed.ReadNextAsync());
         return result;
     }

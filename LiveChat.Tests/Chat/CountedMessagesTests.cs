@@ -8,7 +8,7 @@ namespace LiveChat.Tests.Chat;
 public sealed class CountedMessagesTests(CoreApp app) : IClassFixture<CoreApp>
 {
     async Task<SessionDocument> SessionAsync(CoreChat chat, string sessionId) =>
-        (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        (await app.Store.SessionAsync(sessionId));
 
     Task<PostMessageResult> PostAsync(CoreChat chat, string body, string? key = null) =>
         app.Get<ChatMessages>().PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest(body, key, null), default);

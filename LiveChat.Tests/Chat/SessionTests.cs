@@ -58,7 +58,7 @@ public sealed class SessionTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         var sessionId = await chat.StartSessionAsync();
         // Started 90 s ago: the start time moves back in the store (the worker runs on the real clock).
         var startedAt = TimeProvider.System.GetUtcNow().AddSeconds(-90).ToUnixTimeMilliseconds();
-        await app.Store.Sessions.PatchItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId), [PatchOperation.Set("/startedAt", startedAt)]);
+        await app.Store.Sessions.PatchItemAsync<SessionDocument>(sessionId, SessionDocument.KeyOf(chat.Tenant.Id, chat.MachineId), [PatchOperation.Set("/startedAt", startedAt)]);
 
         var ended = await (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).OkJsonAsync();
         Assert.True(ended.GetProperty("ok").GetBoolean());

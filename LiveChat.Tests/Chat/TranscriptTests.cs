@@ -18,7 +18,7 @@ public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp
     {
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         string[] formulas = ["=HYPERLINK(\"http://evil\",\"clique\")", "+1+1", "-2+3", "@SUM(A1:A2)", "\t=1", "\r=1"];
         string[] plain = ["vírgula, \"aspas\"\ne quebra\r\nCRLF", "emoji 👍🏽 e acentuação", "a=b", " =com espaço", "'já com apóstrofo", ""];
         var bodies = formulas.Concat(plain).ToList();
@@ -47,7 +47,7 @@ public sealed class TranscriptTests(LiveChatApp app) : IClassFixture<LiveChatApp
     {
         var chat = await app.ChatAsync();
         var sessionId = await chat.StartSessionAsync();
-        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        var session = (await app.Store.SessionAsync(sessionId));
         var start = new DateTimeOffset(2026, 11, 26, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
         await Parallel.ForEachAsync(Enumerable.Range(0, 5000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {

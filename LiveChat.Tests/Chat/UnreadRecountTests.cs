@@ -20,7 +20,7 @@ public sealed class RecountApp : LiveChatApp
 public sealed class UnreadRecountTests(RecountApp app) : IClassFixture<RecountApp>
 {
     async Task<SessionDocument> SessionAsync(string sessionId, string machineId) =>
-        (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(machineId))).Resource;
+        (await app.Store.SessionAsync(sessionId));
 
     async Task SweepAsync()
     {

@@ -44,7 +44,7 @@ public sealed class BootstrapAdminTests(BootstrapAdminApp app) : IClassFixture<B
         var client = app.ClientWithToken(app.AgentToken("boss-c"));
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.GetAsync("/api/agent/chat/sessions")));
         Assert.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.OK, a.StatusCode));
-        var admins = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = 'tenant-c'"), null, default);
+        var admins = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = 'tenant-c'"), ContainerExtensions.AllPartitions, default);
         Assert.Equal(["boss-c"], admins);
     }
 }

@@ -164,11 +164,11 @@ public sealed class ConvexSnapshotBuilder
 
 public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 {
-    ConvexImporter Importer(TextWriter? progress = null) => new(app.Store, app.Get<BlobStore>(), app.Get<IOptions<UploadOptions>>().Value, progress ?? TextWriter.Null);
+    ConvexImporter Importer(TextWriter? progress = null) => new(app.Store, app.Get<Core.Chat.MachineInbox>(), app.Get<BlobStore>(), app.Get<IOptions<UploadOptions>>().Value, progress ?? TextWriter.Null);
     static long Now => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds();
 
     async Task<int> CountAsync(Container container, string tenant) =>
-        (await container.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = @t").WithParameter("@t", tenant), null, default)).Count;
+        (await container.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = @t").WithParameter("@t", tenant), ContainerExtensions.AllPartitions, default)).Count;
 
     [Fact]
     public async Task A_snapshot_imports_and_the_service_serves_it_old_machine_token_included()

@@ -24,9 +24,9 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
         foreach (var name in new[] { "q-b", "q-a", "q-c" })
             await app.Store.Users.UpsertItemAsync(User(name) with { TenantId = "order" }, new PartitionKey(name));
         var ordered = await app.Store.Users.QueryAsync<string>(
-            new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = 'order' ORDER BY c.id DESC"), null, default);
+            new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.tenantId = 'order' ORDER BY c.id DESC"), ContainerExtensions.AllPartitions, default);
         Assert.Equal(["q-c", "q-b", "q-a"], ordered);
-        var count = await app.Store.Users.QueryAsync<int>(new QueryDefinition("SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = 'order'"), null, default);
+        var count = await app.Store.Users.QueryAsync<int>(new QueryDefinition("SELECT VALUE COUNT(1) FROM c WHERE c.tenantId = 'order'"), ContainerExtensions.AllPartitions, default);
         Assert.Equal(3, count.Single());
     }
 
@@ -54,10 +54,10 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
         foreach (var name in new[] { "bulk-1", "bulk-2", "bulk-3" })
             await app.Store.Users.UpsertItemAsync(User(name), new PartitionKey(name));
         var found = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id)")
-            .WithParameter("@ids", new[] { "bulk-3", "bulk-1", "bulk-missing" }), null, default);
+            .WithParameter("@ids", new[] { "bulk-3", "bulk-1", "bulk-missing" }), ContainerExtensions.AllPartitions, default);
         Assert.Equal(["bulk-1", "bulk-3"], found.Order());
         var either = await app.Store.Users.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE ARRAY_CONTAINS(@ids, c.id) OR c.id = 'bulk-2'")
-            .WithParameter("@ids", new[] { "bulk-1" }), null, default);
+            .WithParameter("@ids", new[] { "bulk-1" }), ContainerExtensions.AllPartitions, default);
         Assert.Equal(["bulk-1", "bulk-2"], either.Order());
     }
 
@@ -96,6 +96,67 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
         Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
         var stored = await messages.ReadItemAsync<System.Text.Json.JsonElement>("p-1", new PartitionKey("pk-patch"));
         Assert.Equal(0, stored.Resource.GetProperty("unreadByMachine").GetInt32());
+    }
+
+    static PartitionKey Key(params string[] values)
+    {
+        var key = new PartitionKeyBuilder();
+        foreach (var value in values) key.Add(value);
+        return key.Build();
+    }
+
+    [Fact]
+    public async Task A_hierarchical_key_tells_apart_items_with_one_id_in_two_partitions_and_scopes_unique_keys_to_the_whole_key()
+    {
+        var sessions = app.Store.Sessions; // [/tenantId, /machineId], unique /activeKey
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await sessions.CreateItemAsync(new { id = "s", tenantId = $"h-{run}", machineId = "m1", activeKey = "k", v = 1 }, Key($"h-{run}", "m1"));
+        await sessions.CreateItemAsync(new { id = "s", tenantId = $"h-{run}", machineId = "m2", activeKey = "k", v = 2 }, Key($"h-{run}", "m2"));
+
+        var first = await sessions.ReadItemAsync<System.Text.Json.JsonElement>("s", Key($"h-{run}", "m1"));
+        var second = await sessions.ReadItemAsync<System.Text.Json.JsonElement>("s", Key($"h-{run}", "m2"));
+        Assert.Equal((1, 2), (first.Resource.GetProperty("v").GetInt32(), second.Resource.GetProperty("v").GetInt32()));
+        var missing = await Assert.ThrowsAsync<CosmosException>(() => sessions.ReadItemAsync<object>("s", Key($"h-{run}", "m3")));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var duplicate = await Assert.ThrowsAsync<CosmosException>(() =>
+            sessions.CreateItemAsync(new { id = "s2", tenantId = $"h-{run}", machineId = "m1", activeKey = "k" }, Key($"h-{run}", "m1")));
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_query_by_a_key_prefix_reads_that_prefix_only_and_a_full_key_one_partition()
+    {
+        var sessions = app.Store.Sessions;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        foreach (var (id, tenant, machine) in new[] { ("a", "t1", "m1"), ("b", "t1", "m2"), ("c", "t2", "m1"), ("d", "t10", "m1") })
+            await sessions.CreateItemAsync(new { id, tenantId = $"{tenant}-{run}", machineId = machine, activeKey = id }, Key($"{tenant}-{run}", machine));
+
+        // No filter in the text: the key alone scopes the query, as in Cosmos DB (the SDK sends a prefix as a range of
+        // effective partition keys, computed here as the SDK does).
+        var all = new QueryDefinition("SELECT VALUE c.id FROM c");
+        Assert.Equal(["a", "b"], (await sessions.QueryAsync<string>(all, Key($"t1-{run}"), default)).Order());
+        Assert.Equal(["c"], await sessions.QueryAsync<string>(all, Key($"t2-{run}"), default));
+        Assert.Equal(["b"], await sessions.QueryAsync<string>(all, Key($"t1-{run}", "m2"), default));
+        Assert.Empty(await sessions.QueryAsync<string>(all, Key($"t3-{run}"), default));
+        var ordered = await sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c ORDER BY c.id DESC"), Key($"t1-{run}"), default);
+        Assert.Equal(["b", "a"], ordered);
+    }
+
+    [Fact]
+    public async Task A_patch_with_a_filter_in_a_hierarchical_partition_sees_only_that_partitions_item()
+    {
+        var sessions = app.Store.Sessions;
+        var run = Guid.NewGuid().ToString("N")[..8];
+        await sessions.CreateItemAsync(new { id = "p", tenantId = run, machineId = "m1", activeKey = "k", n = 1 }, Key(run, "m1"));
+        await sessions.CreateItemAsync(new { id = "p", tenantId = run, machineId = "m2", activeKey = "k", n = 5 }, Key(run, "m2"));
+        PatchOperation[] raise = [PatchOperation.Increment("/n", 1)];
+
+        var refused = await Assert.ThrowsAsync<CosmosException>(() => sessions.PatchItemAsync<object>("p", Key(run, "m1"), raise,
+            new PatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.n >= 5" }));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, refused.StatusCode);
+        var raised = await sessions.PatchItemAsync<System.Text.Json.JsonElement>("p", Key(run, "m2"), raise,
+            new PatchItemRequestOptions { FilterPredicate = "FROM c WHERE c.n >= 5" });
+        Assert.Equal(6, raised.Resource.GetProperty("n").GetInt32());
     }
 
     static async Task<(List<string> Ids, string Continuation)> DrainAsync(FeedIterator<UserDocument> feed)

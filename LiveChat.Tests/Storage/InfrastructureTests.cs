@@ -43,7 +43,7 @@ public sealed class InfrastructureTests
         Assert.Equal("", lint.Output.Trim());
     }
 
-    sealed record ContainerSpec(string Name, string PartitionKey, string[][] UniqueKeys, CompositeSpec[][] CompositeIndexes);
+    sealed record ContainerSpec(string Name, string[] PartitionKey, string[][] UniqueKeys, CompositeSpec[][] CompositeIndexes);
     sealed record CompositeSpec(string Path, string Order);
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class InfrastructureTests
         var infra = JsonSerializer.Deserialize<ContainerSpec[]>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         var code = Containers.All.Select(c => new ContainerSpec(
             c.Id,
-            c.PartitionKeyPath,
+            c.PartitionKeyPaths.ToArray(),
             c.UniqueKeyPolicy.UniqueKeys.Select(k => k.Paths.ToArray()).ToArray(),
             c.IndexingPolicy.CompositeIndexes.Select(ci => ci.Select(p => new CompositeSpec(p.Path,
                 p.Order == CompositePathSortOrder.Ascending ? "ascending" : "descending")).ToArray()).ToArray())).ToArray();

@@ -46,7 +46,7 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
     static int Ended(SweepResult result, string reason) => result.Reasons.TryGetValue(reason, out var n) ? n : 0;
 
     static async Task<SessionDocument> SessionAsync(CoreApp app, CoreChat chat, string sessionId) =>
-        (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, new PartitionKey(chat.MachineId))).Resource;
+        (await app.Store.SessionAsync(sessionId));
 
     static async Task<JsonElement?> EndedPayloadAsync(CoreApp app, string ticketId, string sessionId)
     {
@@ -182,7 +182,7 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
         // A crash between the two writes: the session ended, the timeline event and the started event lost.
         var session = await SessionAsync(app, chat, sessionId);
         var ended = session with { Status = SessionStatus.Ended, ActiveKey = $"ended:{sessionId}", EndedAt = app.Time.GetUtcNow().ToUnixTimeMilliseconds(), EndedById = chat.Agent.UserId, EndedByName = "Agente", ETag = null };
-        await app.Store.Sessions.ReplaceItemAsync(ended, sessionId, new PartitionKey(chat.MachineId));
+        await app.Store.Sessions.ReplaceItemAsync(ended, sessionId, ended.Key);
         await app.Store.Events.DeleteItemAsync<object>(Timeline.StartedEventId(sessionId), new PartitionKey(chat.TicketId));
 
         var result = await SweepAsync(app);
@@ -212,9 +212,10 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
                 {
                     Id = $"s{m}-{t}", MachineId = machine.Id, TenantId = "bulk", TicketId = ticket.Id, ActiveKey = SessionDocument.ActiveKeyFor(ticket.Id),
                     AgentId = "a", AgentSnapshot = new PersonSnapshot("Agente"), ClientAuthorId = "r", ClientSnapshot = new PersonSnapshot("PC"),
-                    StartedAt = stale - 1000, LastActivityAt = Due(m) == EndReasons.ChatInactive ? stale : now,
+                    StartedAt = stale - 1000, LastActivityAt = Due(m) == EndReasons.ChatInactive ? stale : now, Version = 1,
                 };
-                await app.Store.Sessions.CreateItemAsync(session, new PartitionKey(machine.Id));
+                await app.Store.Sessions.CreateItemAsync(session, session.Key);
+                await app.Get<MachineInbox>().ReflectAsync(session, default);
             }
         });
 
@@ -231,16 +232,17 @@ public sealed class InactivitySweepTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(320, runs.Sum(r => Ended(r, EndReasons.MachineOffline)));
         Assert.Equal(320, runs.Sum(r => Ended(r, EndReasons.ChatInactive)));
         Assert.Equal(360, runs.Sum(r => Ended(r, EndReasons.TicketWithoutMachine)));
-        var stillActive = await app.Store.Sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.status = 'ACTIVE'"), null, default);
+        var stillActive = await app.Store.Sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.status = 'ACTIVE'"), ContainerExtensions.AllPartitions, default);
         Assert.Equal(9000, stillActive.Count);
         Assert.All(stillActive, id => Assert.Null(Due(int.Parse(id[1..id.IndexOf('-')]))));
-        // Budget (docs/operations.md, "Inactivity sweep"): 5 per ended session (fresh ticket, machine and session reads, conditional
-        // replace, event), 1 per session whose unread counters are recounted this run (about 1 in 5, none to correct)
-        // and about 10 per page of 1,000 active sessions (the page query and the bulk lookups).
+        // Budget (docs/operations.md, "Inactivity sweep"): 6 per ended session (fresh ticket, machine and session reads, conditional
+        // replace, inbox patch, event), 1 per session whose unread counters are recounted this run (about 1 in 5, none to
+        // correct) and about 12 per page of 1,000 active sessions (the page query and the bulk lookups of tickets,
+        // machines and inboxes).
         var recounted = stillActive.Count(app.Get<UnreadCounter>().IsDueForRecount);
         output.WriteLine($"{recounted} of them recounts");
         Assert.InRange(recounted, 9000 / 5 - 300, 9000 / 5 + 300);
-        Assert.InRange(trips, 5 * 1000 + recounted, 5 * 1000 + recounted + 10 * (10_000 / 1000 + 1) + 10);
+        Assert.InRange(trips, 6 * 1000 + recounted, 6 * 1000 + recounted + 12 * (10_000 / 1000 + 1) + 10);
         Assert.Equal(0, (await SweepAsync(app)).EndedCount);
     }
 }

@@ -37,7 +37,7 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   properties: {
     resource: {
       id: c.name
-      partitionKey: { paths: [ c.partitionKey ], kind: 'Hash', version: 2 }
+      partitionKey: { paths: c.partitionKey, kind: length(c.partitionKey) > 1 ? 'MultiHash' : 'Hash', version: 2 }
       uniqueKeyPolicy: { uniqueKeys: [for k in c.uniqueKeys: { paths: k }] }
       indexingPolicy: {
         indexingMode: 'consistent'

@@ -8,6 +8,9 @@ const { createHttpsServer } = require("@vercel/cosmosdb-server");
 const Items = require("@vercel/cosmosdb-server/lib/account/items").default;
 const accountModule = require("@vercel/cosmosdb-server/lib/account");
 const patchOperations = require("@vercel/cosmosdb-server/lib/handler/_patch-operations");
+const partitionHeader = require("@vercel/cosmosdb-server/lib/utils/get-partition-from-header");
+const getValue = require("@vercel/cosmosdb-server/lib/utils/get-value").default;
+const { effectivePartitionKey } = require("./hierarchical");
 
 // The server keeps its account to itself; this subclass, created at listen time, lets requests be checked against it.
 let account;
@@ -50,6 +53,57 @@ const queryPartition = new AsyncLocalStorage();
 const partitionsOf = new WeakMap();
 const partitionKeyOf = (items, data) => JSON.stringify(items._getPartition(data) ?? null);
 
+// Hierarchical partition keys (DESIGN §3): the server knows one key path. In a container with several (MultiHash), an
+// item's logical partition is the tuple of all its key values, so items are told apart, unique keys are scoped and
+// queries and patches are partitioned by the whole tuple; a query by a key prefix arrives as a range of effective
+// partition keys (x-ms-start-epk / x-ms-end-epk) and runs over the items within it.
+const isHierarchical = (items) => items._partitionKeyPath.length > 1;
+
+const originalGetPartition = Items.prototype._getPartition;
+Items.prototype._getPartition = function (data) {
+  if (!isHierarchical(this)) return originalGetPartition.call(this, data);
+  return JSON.stringify(keyValuesOf(this, data));
+};
+
+const keyValuesOf = (items, data) => items._partitionKeyPath.map((path) => getValue(path.slice(1).split("/"), data) ?? null);
+
+const originalParsePartitionKey = partitionHeader.parsePartitionKey;
+partitionHeader.parsePartitionKey = function (header, fallback) {
+  const values = parseJson(header);
+  if (Array.isArray(values) && values.length > 1) return JSON.stringify(values);
+  return originalParsePartitionKey(header, fallback);
+};
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The partition a request's x-ms-documentdb-partitionkey names, keyed as partitions() keys it; undefined if none. */
+function partitionOfHeader(header) {
+  const values = parseJson(header);
+  if (!Array.isArray(values) || values.length === 0) return undefined;
+  return JSON.stringify(values.length > 1 ? JSON.stringify(values) : values[0] ?? null);
+}
+
+const epkOf = new WeakMap();
+
+function itemsInRange(items, { from, to }) {
+  if (!epkOf.has(items)) epkOf.set(items, new Map());
+  const cache = epkOf.get(items);
+  const subset = new Map();
+  for (const [key, byRid] of partitions(items)) {
+    if (byRid.size === 0) continue;
+    if (!cache.has(key)) cache.set(key, effectivePartitionKey(keyValuesOf(items, byRid.values().next().value.read())));
+    const epk = cache.get(key);
+    if (epk >= from && epk < to) for (const [rid, item] of byRid) subset.set(rid, item);
+  }
+  return subset;
+}
+
 function partitions(items) {
   let byKey = partitionsOf.get(items);
   if (!byKey) {
@@ -85,6 +139,7 @@ const lookupById = /\bWHERE\s+ARRAY_CONTAINS\(\s*(@\w+)\s*,\s*c\.id\s*\)\s*$/i;
 
 function partitionsNamedBy(items, params) {
   const key = queryPartition.getStore();
+  if (typeof key === "object") return isHierarchical(items) ? itemsInRange(items, key) : undefined;
   if (key !== undefined) return partitions(items).get(key) || new Map();
   const lookup = lookupById.exec(params.query || '');
   const ids = lookup && (params.parameters || []).find(p => p.name === lookup[1])?.value;
@@ -109,33 +164,45 @@ Items.prototype.query = function (params, options) {
 };
 
 // A patch's filter predicate ("FROM c WHERE ...", as the SDK sends it) is lower-cased by the server before it is
-// evaluated, so a predicate on a camelCase property never matches; Cosmos DB keeps its case. The predicate is passed
-// as a whole query over the patched item instead, evaluated within the item's partition.
+// evaluated, so a predicate on a camelCase property never matches; Cosmos DB keeps its case. The predicate is
+// evaluated here instead, with its case, over the patched item within its partition; then the patch is applied
+// without it, or refused with the server's own 412. Its literals become parameters, so a predicate compiles once per
+// shape (a compile takes ~10 ms, and each version number or id would otherwise be a new query). patchOperation is
+// synchronous, so no other request runs between the check and the write.
 const predicate = /^\s*from\s+c\s+where\s+([\s\S]+)$/i;
+const literal = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?<![\w.@])-?\d+(?:\.\d+)?(?![\w.])/g;
+
+function parameterized(where) {
+  const parameters = [];
+  const text = where.replace(literal, (value) => {
+    const name = `@literal${parameters.length}`;
+    parameters.push({ name, value: value[0] === "'" ? value.slice(1, -1).replace(/\\(.)/g, "$1") : JSON.parse(value) });
+    return name;
+  });
+  return { text, parameters };
+}
+
 const originalPatch = patchOperations.patchOperation;
 patchOperations.patchOperation = function (collection, input) {
   const where = input.condition && predicate.exec(input.condition);
   if (!where) return originalPatch.call(this, collection, input);
-  let key;
-  try {
-    key = JSON.stringify(JSON.parse(input.partitionKey)[0] ?? null);
-  } catch {
-    key = undefined;
-  }
-  const condition = `SELECT * FROM c WHERE c.id = @id AND (${where[1]})`;
-  return queryPartition.run(key, () => originalPatch.call(this, collection, { ...input, condition }));
+  const { text, parameters } = parameterized(where[1]);
+  return queryPartition.run(partitionOfHeader(input.partitionKey), () => {
+    const matches = collection.documents.query({
+      query: `SELECT VALUE c.id FROM c WHERE c.id = @id AND (${text})`,
+      parameters: [{ name: "@id", value: input.id }, ...parameters],
+    }, {});
+    const condition = matches && matches.result.length > 0 ? undefined : "FROM c WHERE false";
+    return originalPatch.call(this, collection, { ...input, condition });
+  });
 };
 
 function partitionOfQuery(req, path) {
   if (req.method !== "POST" || !documentsPath.test(path) || !isTrue(req.headers["x-ms-documentdb-isquery"])) return undefined;
   const header = req.headers["x-ms-documentdb-partitionkey"];
-  if (!header) return undefined;
-  try {
-    const [value] = JSON.parse(header);
-    return JSON.stringify(value ?? null);
-  } catch {
-    return undefined;
-  }
+  if (header) return partitionOfHeader(header);
+  const [from, to] = [req.headers["x-ms-start-epk"], req.headers["x-ms-end-epk"]];
+  return from !== undefined && to !== undefined ? { from: String(from), to: String(to) } : undefined;
 }
 
 function answer(res, status, body, headers = {}) {

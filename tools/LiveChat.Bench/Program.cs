@@ -47,6 +47,7 @@ var baselines = new[]
     new Probe("cosmos point read (SDK)", async () =>
         (await store.Machines.ReadItemAsync<MachineDocument>(scenario.MachineId, new PartitionKey(scenario.MachineId))).StatusCode is System.Net.HttpStatusCode.OK),
     new Probe("trivial HTTP endpoint", async () => (await http.GetAsync(trivial.Url)).IsSuccessStatusCode),
+    new Probe("health (same host)", async () => (await http.GetAsync("/api/health")).IsSuccessStatusCode),
 };
 var endpoints = new[]
 {
@@ -62,14 +63,16 @@ var endpoints = new[]
 };
 
 Console.WriteLine($"\nLatency at concurrency 1 ({options.Requests} requests each) and throughput at concurrency 16 ({options.Seconds} s each)");
-Console.WriteLine($"{"",-26}{"p50 ms",8}{"p99 ms",8}{"×read",8}{"×http",8}{"req/s",9}{"÷http",8}");
+Console.WriteLine($"{"",-26}{"p50 ms",8}{"p99 ms",8}{"×read",8}{"×http",8}{"req/s",9}{"÷http",8}{"÷health",9}");
 var read = await Measure(baselines[0]);
 var trivialHttp = await Measure(baselines[1]);
+var health = await Measure(baselines[2]);
 foreach (var probe in baselines.Concat(endpoints))
 {
-    var result = probe == baselines[0] ? read : probe == baselines[1] ? trivialHttp : await Measure(probe);
+    var result = probe == baselines[0] ? read : probe == baselines[1] ? trivialHttp : probe == baselines[2] ? health : await Measure(probe);
     Console.WriteLine($"{probe.Name,-26}{result.P50,8:F2}{result.P99,8:F2}{result.P50 / read.P50,8:F1}{result.P50 / trivialHttp.P50,8:F1}" +
-                      $"{result.PerSecond,9:F0}{result.PerSecond / trivialHttp.PerSecond,8:F2}" + (result.Failures > 0 ? $"  ({result.Failures} failed)" : ""));
+                      $"{result.PerSecond,9:F0}{result.PerSecond / trivialHttp.PerSecond,8:F2}{result.PerSecond / health.PerSecond,9:F2}" +
+                      (result.Failures > 0 ? $"  ({result.Failures} failed)" : ""));
 }
 
 await DocumentSizesAsync();
@@ -170,22 +173,23 @@ async Task GrowthAsync()
 async Task DocumentSizesAsync()
 {
     var sessionId = (await store.Sessions.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c WHERE c.status = 'ACTIVE'"),
-        scenario.MachineId, default)).Single();
+        SessionDocument.KeyOf(scenario.TenantId, scenario.MachineId), default)).Single();
     var messageId = (await store.Messages.QueryAsync<string>(new QueryDefinition("SELECT TOP 1 VALUE c.id FROM c"), scenario.TicketId, default)).Single();
     var user = $"{scenario.TenantId}-agent";
-    var documents = new (string Name, Container Container, string Id, string PartitionKey)[]
+    var documents = new (string Name, Container Container, string Id, PartitionKey PartitionKey)[]
     {
-        ("machine", store.Machines, scenario.MachineId, scenario.MachineId),
-        ("machine token", store.MachineTokens, MachineTokens.Hash(scenario.MachineToken), MachineTokens.Hash(scenario.MachineToken)),
-        ("user", store.Users, user, user),
-        ("ticket", store.Tickets, scenario.TicketId, scenario.TicketId),
-        ("session", store.Sessions, sessionId, scenario.MachineId),
-        ("message (\"mensagem 0\")", store.Messages, messageId, scenario.TicketId),
+        ("machine", store.Machines, scenario.MachineId, new(scenario.MachineId)),
+        ("machine token", store.MachineTokens, MachineTokens.Hash(scenario.MachineToken), new(MachineTokens.Hash(scenario.MachineToken))),
+        ("machine inbox (1 session)", store.MachineInboxes, scenario.MachineId, new(scenario.MachineId)),
+        ("user", store.Users, user, new(user)),
+        ("ticket", store.Tickets, scenario.TicketId, new(scenario.TicketId)),
+        ("session", store.Sessions, sessionId, SessionDocument.KeyOf(scenario.TenantId, scenario.MachineId)),
+        ("message (\"mensagem 0\")", store.Messages, messageId, new(scenario.TicketId)),
     };
     Console.WriteLine("\nDocument sizes as stored (bytes)");
     foreach (var (name, container, id, partitionKey) in documents)
     {
-        using var read = await container.ReadItemStreamAsync(id, new PartitionKey(partitionKey));
+        using var read = await container.ReadItemStreamAsync(id, partitionKey);
         Console.WriteLine($"  {name,-24}{read.Content.Length,6}");
     }
 }
@@ -236,9 +240,10 @@ async Task SweepAsync()
             {
                 Id = $"{ticket.Id}-s", MachineId = machine.Id, TenantId = scenario.TenantId, TicketId = ticket.Id, ActiveKey = SessionDocument.ActiveKeyFor(ticket.Id),
                 AgentId = "bench", AgentSnapshot = new PersonSnapshot("Bench"), ClientAuthorId = "bench", ClientSnapshot = new PersonSnapshot("PC"),
-                StartedAt = now, LastActivityAt = now,
+                StartedAt = now, LastActivityAt = now, Version = 1,
             };
-            await store.Sessions.CreateItemAsync(session, new PartitionKey(machine.Id), cancellationToken: ct);
+            await store.Sessions.CreateItemAsync(session, session.Key, cancellationToken: ct);
+            await services.GetRequiredService<MachineInbox>().ReflectAsync(session, ct);
             await new Timeline(store).WriteAsync(Timeline.StartedEvent(session), ct);
         }
     });

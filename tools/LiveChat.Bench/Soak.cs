@@ -148,7 +148,7 @@ sealed class SoakStack : IAsyncDisposable
 /// <summary>One tenant with an agent and <c>chats</c> machines, each with a ticket and an ACTIVE session.</summary>
 sealed record World(string AgentToken, IReadOnlyList<World.Chat> Chats)
 {
-    public sealed record Chat(string TicketId, string MachineId, string MachineToken, string SessionId);
+    public sealed record Chat(string TenantId, string TicketId, string MachineId, string MachineToken, string SessionId);
 
     public static async Task<World> CreateAsync(SoakStack stack, int count)
     {
@@ -173,7 +173,7 @@ sealed record World(string AgentToken, IReadOnlyList<World.Chat> Chats)
             (await http.SendAsync(asMachine)).EnsureSuccessStatusCode();
             using var start = new HttpRequestMessage(HttpMethod.Post, $"/api/tickets/{ticket.GetProperty("id").GetString()}/chat/session") { Headers = { Authorization = new("Bearer", agentToken) } };
             var session = await (await http.SendAsync(start)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-            chats.Add(new Chat(ticket.GetProperty("id").GetString()!, machineId, token, session.GetProperty("sessionId").GetString()!));
+            chats.Add(new Chat(tenant, ticket.GetProperty("id").GetString()!, machineId, token, session.GetProperty("sessionId").GetString()!));
         }
         return new World(agentToken, chats);
     }
@@ -344,7 +344,7 @@ static class Verify
         var mismatches = new List<string>();
         foreach (var chat in world.Chats)
         {
-            var session = (await stack.Store.Sessions.ReadItemAsync<SessionDocument>(chat.SessionId, new PartitionKey(chat.MachineId))).Resource;
+            var session = (await stack.Store.Sessions.ReadItemAsync<SessionDocument>(chat.SessionId, SessionDocument.KeyOf(chat.TenantId, chat.MachineId))).Resource;
             var messages = await stack.Store.Messages.QueryAsync<MessageDocument>(new QueryDefinition("SELECT * FROM c WHERE c.sessionId = @s")
                 .WithParameter("@s", chat.SessionId), chat.TicketId, default);
             var (machine, agent) = (messages.LongCount(x => !x.FromMachine && x.ReadByMachineAt is null), messages.LongCount(x => x.FromMachine && x.ReadByAgentAt is null));

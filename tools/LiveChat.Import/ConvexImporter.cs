@@ -18,7 +18,7 @@ namespace LiveChat.Import;
 /// changes nothing and a run after a crash resumes; each document is written whole in one call. Referenced rows that
 /// are missing are reported and their dependants skipped; nothing is guessed.
 /// </summary>
-public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOptions uploads, TextWriter progress)
+public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobStore blobs, UploadOptions uploads, TextWriter progress)
 {
     /// <summary>The fields the reference reads, per table; others are reported once and ignored.</summary>
     static readonly Dictionary<string, (string[] Required, string[] Optional)> Schema = new()
@@ -297,12 +297,12 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                     EndReason = active || !autoEnded ? null : PayloadText("reason"),
                     EndedById = active || autoEnded ? null : PayloadText("agentId"),
                     EndedByName = active || autoEnded ? null : PayloadText("agentName"),
-                    UnreadByMachine = s.Long("unreadByMachine") ?? 0, UnreadByAgent = s.Long("unreadByAgent") ?? 0,
+                    UnreadByMachine = s.Long("unreadByMachine") ?? 0, UnreadByAgent = s.Long("unreadByAgent") ?? 0, Version = 1,
                 };
                 referencedUsers.Add(document.AgentId);
-                if (!_dryRun && !await store.Sessions.TryCreateAsync(document, document.MachineId, ct))
+                if (!_dryRun && !await store.Sessions.TryCreateAsync(document, document.Key, ct))
                 {
-                    if (await store.Sessions.ReadOrNullAsync<SessionDocument>(document.Id, document.MachineId, ct) is null)
+                    if (await store.Sessions.ReadOrNullAsync<SessionDocument>(document.Id, document.Key, ct) is null)
                     {
                         _report.Skip(count, s.Source.Where, $"ticket {ticketId} already has an active chat in this service");
                         continue;
@@ -310,6 +310,8 @@ public sealed class ConvexImporter(CosmosStore store, BlobStore blobs, UploadOpt
                     count.AlreadyPresent++;
                 }
                 else count.Imported++;
+                // An active chat shows in its machine's poll only through the inbox (a re-run writes it if missing).
+                if (!_dryRun && document.IsActive) await inbox.ReflectAsync(document, ct);
                 written[document.Id] = document;
             }
         }

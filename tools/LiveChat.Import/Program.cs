@@ -1,3 +1,4 @@
+using LiveChat.Core.Chat;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
 using LiveChat.Functions;
@@ -40,7 +41,7 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 
 if (!dryRun) await services.GetRequiredService<StorageInitializer>().CreateAsync(stop.Token);
-var importer = new ConvexImporter(services.GetRequiredService<CosmosStore>(), services.GetRequiredService<BlobStore>(),
+var importer = new ConvexImporter(services.GetRequiredService<CosmosStore>(), services.GetRequiredService<MachineInbox>(), services.GetRequiredService<BlobStore>(),
     services.GetRequiredService<IOptions<UploadOptions>>().Value, Console.Error);
 ImportReport report;
 try
