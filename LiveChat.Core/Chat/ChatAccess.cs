@@ -8,7 +8,7 @@ using Microsoft.Azure.Cosmos;
 namespace LiveChat.Core.Chat;
 
 /// <summary>Who may reach which ticket and session: an agent only its tenant's tickets, a machine only tickets linked to it.</summary>
-public sealed class ChatAccess(CosmosStore store)
+public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
 {
     public static void RequireStaff(AgentCaller agent, LiveChatError error)
     {
@@ -16,11 +16,8 @@ public sealed class ChatAccess(CosmosStore store)
     }
 
     /// <summary>Point read; another tenant's ticket is reported exactly like a missing one.</summary>
-    public async Task<TicketDocument> TicketForAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
-    {
-        var ticket = await store.Tickets.ReadOrNullAsync<TicketDocument>(ticketId, ticketId, ct);
-        return ticket is not null && ticket.TenantId == agent.TenantId ? ticket : throw ErrorCatalog.TicketNotFound.Raise();
-    }
+    public Task<TicketDocument> TicketForAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
+        tickets.ForAgentAsync(agent, ticketId, ct);
 
     /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on the ticket's machine, if any.</summary>
     public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>

@@ -1,12 +1,11 @@
 using System.Text.Json.Serialization;
+using LiveChat.Core.Uploads;
 
 namespace LiveChat.Core.Chat;
 
 // Requests and responses keep the reference's field names; additions are new fields, never renames.
 
 public sealed record StartSessionResult(string SessionId, bool IsNew);
-
-public sealed record OkResult(bool Ok);
 
 public sealed record TicketSessionView(
     string? SessionId, string? AgentId, string? AgentName, long? StartedAt, long? LastActivityAt,
@@ -24,16 +23,22 @@ public sealed record MachineUpdateView(string TicketId, long TicketRef, long Unr
 
 public sealed record MachineUpdates(bool HasActiveSessions, IReadOnlyList<MachineUpdateView> Sessions, long TotalUnread);
 
-public sealed record AttachmentView(string Id, string Name, long Size, string Type, string? Url)
-{
-    /// <summary>The reference's field name for the attachment id.</summary>
-    public string StorageId => Id;
-}
-
 public sealed record MessageView(
     string Id, string Body, string AuthorName, string? AuthorAvatarUrl, bool IsFromMachine, long CreatedAt,
     IReadOnlyList<AttachmentView> Attachments, string SessionId, string? ClientMessageId, long? ReadByMachineAt, long? ReadByAgentAt,
-    long? EditedAt, long? DeletedAt);
+    long? EditedAt, long? DeletedAt)
+{
+    /// <summary>Messages as callers see them, each attachment with a short-lived read URL.</summary>
+    public static async Task<List<MessageView>> OfAsync(IEnumerable<MessageDocument> messages, MessageAttachments attachments, CancellationToken ct)
+    {
+        var views = new List<MessageView>();
+        foreach (var m in messages)
+            views.Add(new MessageView(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorSnapshot.AvatarUrl, m.FromMachine, m.CreatedAt,
+                await attachments.ToViewsAsync(m.Attachments, ct), m.SessionId, m.ClientMessageId, m.ReadByMachineAt, m.ReadByAgentAt,
+                m.EditedAt, m.DeletedAt));
+        return views;
+    }
+}
 
 public sealed record EditMessageRequest(string? Body);
 

@@ -57,7 +57,7 @@ public sealed class ChatSessions(
     async Task<SessionDocument?> ClaimedSessionAsync(TicketDocument ticket, CancellationToken ct)
     {
         if (ticket.ActiveSession is not { } claim) return null;
-        foreach (var wait in ClaimWaits)
+        foreach (var wait in InFlightWrite.Waits)
         {
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             if (await store.Sessions.ReadOrNullAsync<SessionDocument>(claim.SessionId, SessionDocument.KeyOf(ticket.TenantId, claim.MachineId), ct) is { } session)
@@ -66,8 +66,6 @@ public sealed class ChatSessions(
         }
         throw ErrorCatalog.ConcurrentUpdate.Raise(); // the claiming start is still creating its session
     }
-
-    static readonly TimeSpan[] ClaimWaits = [TimeSpan.Zero, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(150), TimeSpan.FromMilliseconds(300)];
 
     async Task<StartSessionResult> CreateClaimedAsync(TicketDocument ticket, SessionDocument session, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;

@@ -69,9 +69,9 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
         return await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
     }
 
-    async Task<MessageDocument> ChangeableAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)
+    /// <summary>The checks an edit or a delete makes, on the message as read (again after a lost race).</summary>
+    MessageDocument Changeable(SessionDocument session, MessageDocument m, Func<MessageDocument, bool> isAuthor)
     {
-        var m = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, session.TicketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
         if (!isAuthor(m)) throw ErrorCatalog.NotMessageAuthor.Raise();
         if (m.SessionId != session.Id) throw ErrorCatalog.SessionNotActive.Raise(); // its own session has ended
         if (m.DeletedAt is not null) throw ErrorCatalog.MessageDeleted.Raise();
@@ -79,42 +79,43 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
         return m;
     }
 
+    /// <summary>
+    /// Read, check, write under the message's ETag; a lost race reads and checks again (the shared ETag loop), so an
+    /// edit never overwrites a concurrent delete or mark-read. Returns the message as it was and as it is now.
+    /// </summary>
+    async Task<(MessageDocument Before, MessageDocument After)> ChangeAsync(SessionDocument session, string messageId,
+        Func<MessageDocument, bool> isAuthor, Func<MessageDocument, long, MessageDocument> change, CancellationToken ct)
+    {
+        var current = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, session.TicketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
+        var before = current;
+        var after = await store.Messages.UpdateIfUnchangedAsync(current, messageId, session.TicketId,
+            m => change(before = Changeable(session, m, isAuthor), time.NowMs()) with { ETag = null }, _limits.MaxConcurrentUpdateAttempts, ct);
+        return (before, after ?? throw ErrorCatalog.MessageNotFound.Raise());
+    }
+
     async Task<MessageChange> EditAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, string body,
         CancellationToken ct)
     {
-        for (var attempt = 0; attempt < _limits.MaxConcurrentUpdateAttempts; attempt++)
-        {
-            var m = await ChangeableAsync(session, messageId, isAuthor, ct);
-            var now = time.NowMs();
-            var edited = m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)], ETag = null };
-            if (!await store.Messages.TryReplaceIfUnchangedAsync(edited, m.Id, m.TicketId, m.ETag!, ct)) continue;
-            events.MessageUpdatedIn(session, edited);
-            return new MessageChange(m.Id, now, null);
-        }
-        throw ErrorCatalog.ConcurrentUpdate.Raise();
+        var (_, edited) = await ChangeAsync(session, messageId, isAuthor,
+            (m, now) => m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)] }, ct);
+        events.MessageUpdatedIn(session, edited);
+        return new MessageChange(edited.Id, edited.EditedAt, null);
     }
 
     async Task<MessageChange> DeleteAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)
     {
-        for (var attempt = 0; attempt < _limits.MaxConcurrentUpdateAttempts; attempt++)
+        // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
+        var (m, tombstone) = await ChangeAsync(session, messageId, isAuthor, (m, now) => m with
         {
-            var m = await ChangeableAsync(session, messageId, isAuthor, ct);
-            var now = time.NowMs();
-            var unread = m.FromMachine ? m.ReadByAgentAt is null : m.ReadByMachineAt is null;
-            // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
-            var tombstone = m with
-            {
-                Body = "", Attachments = [], DeletedAt = now, ETag = null,
-                ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
-            };
-            if (!await store.Messages.TryReplaceIfUnchangedAsync(tombstone, m.Id, m.TicketId, m.ETag!, ct)) continue;
-            foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
-            // The reader is the other side: the machine reads the agent's messages and the other way round.
-            var current = unread ? await counter.LowerAsync(session, forMachine: !m.FromMachine, 1, ct) : session;
-            events.MessageDeletedIn(current, tombstone);
-            if (unread) events.UnreadChangedIn(current);
-            return new MessageChange(m.Id, m.EditedAt, now);
-        }
-        throw ErrorCatalog.ConcurrentUpdate.Raise();
+            Body = "", Attachments = [], DeletedAt = now,
+            ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
+        }, ct);
+        foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
+        // The reader is the other side: the machine reads the agent's messages and the other way round.
+        var unread = m.FromMachine ? m.ReadByAgentAt is null : m.ReadByMachineAt is null;
+        var current = unread ? await counter.LowerAsync(session, forMachine: !m.FromMachine, 1, ct) : session;
+        events.MessageDeletedIn(current, tombstone);
+        if (unread) events.UnreadChangedIn(current);
+        return new MessageChange(m.Id, m.EditedAt, tombstone.DeletedAt);
     }
 }

@@ -1,11 +1,9 @@
 using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
-using LiveChat.Core.Machines;
+using LiveChat.Core.Identity;
+using LiveChat.Core.Uploads;
 
 namespace LiveChat.Core.Chat;
-
-/// <summary>An attachment as verified against the blob itself (name, real size and content type).</summary>
-public sealed record AttachmentRef(string Id, string Name, long Size, string Type);
 
 /// <summary>A body a message had before an edit replaced it at EditedAt.</summary>
 public sealed record MessageEdit(string Body, long EditedAt);
@@ -31,7 +29,7 @@ public sealed record MessageDocument : IVersioned
     public long? DeletedAt { get; init; }
     /// <summary>Earlier bodies, oldest first: the audit trail ADMIN and MANAGER can read.</summary>
     public IReadOnlyList<MessageEdit> Edits { get; init; } = [];
-    /// <summary>When a retry took over counting this message from a request that died (see ChatMessages).</summary>
+    /// <summary>When a retry took over counting this message from a request that died (see MessagePosting).</summary>
     public long? CountClaimedAt { get; init; }
 
     [JsonPropertyName("_etag")]

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 using LiveChat.Core.Machines;

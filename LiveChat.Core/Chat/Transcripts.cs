@@ -17,7 +17,7 @@ public sealed record Transcript(string FileName, string ContentType, Func<Stream
 /// A ticket's whole chat — every session and message in order — as JSON, text or CSV, written a page of messages at a
 /// time (constant memory for any number of messages; the ticket's session list is held, one small summary each).
 /// </summary>
-public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessages messages, MessageAttachments attachments,
+public sealed class Transcripts(CosmosStore store, ChatAccess access, MessagePages messages, MessageAttachments attachments,
     IOptions<LiveChatOptions> options)
 {
     const int PageSize = 500;
@@ -26,7 +26,7 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
     public async Task<Transcript> ExportAsync(AgentCaller agent, string ticketId, string? format, CancellationToken ct)
     {
         var kind = (format ?? "json").ToLowerInvariant();
-        if (kind is not ("json" or "txt" or "csv")) throw ErrorCatalog.ValidationFailed.Raise("format deve ser json, txt ou csv.");
+        if (kind is not ("json" or "txt" or "csv")) throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.TranscriptFormat);
         ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         var sessions = await store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition(
@@ -48,7 +48,7 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
         MessageCursor? after = new MessageCursor(0, "");
         while (true)
         {
-            var (page, _) = await messages.PageAsync(ticketId, new ChatMessages.PageRequest(after, PageSize), ct);
+            var (page, _) = await messages.PageAsync(ticketId, new MessagePages.PageRequest(after, PageSize), ct);
             foreach (var m in page) yield return (m, await attachments.ToViewsAsync(m.Attachments, ct));
             if (page.Count < PageSize) yield break;
             after = MessageCursor.Of(page[^1]);
@@ -129,8 +129,8 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("dd/MM/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
         var byId = sessions.ToDictionary(s => s.Id);
         await using var text = new StreamWriter(stream, Utf8, 64 * 1024, leaveOpen: true);
-        await text.WriteLineAsync($"Ticket #{reference} — {subject}");
-        await text.WriteLineAsync($"Horários em {options.Value.TimeZone}");
+        await text.WriteLineAsync(TranscriptTexts.Title(reference, subject));
+        await text.WriteLineAsync(TranscriptTexts.TimesIn(options.Value.TimeZone));
         string? current = null;
         await foreach (var (m, files) in MessagesAsync(ticketId, ct))
         {
@@ -138,12 +138,12 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, ChatMessag
             {
                 current = m.SessionId;
                 var header = byId.TryGetValue(current, out var s)
-                    ? $"Sessão com {s.AgentSnapshot.Name} ({s.MachineHostname}), {Local(s.StartedAt)} – {(s.EndedAt is { } e ? Local(e) : "em andamento")}{(s.EndReason is { } r ? $", encerrada: {r}" : "")}"
-                    : $"Sessão {current}";
+                    ? TranscriptTexts.Session(s.AgentSnapshot.Name, s.MachineHostname, Local(s.StartedAt), s.EndedAt is { } e ? Local(e) : null, s.EndReason)
+                    : TranscriptTexts.UnknownSession(current);
                 await text.WriteLineAsync($"\n== {header} ==");
             }
-            var attached = files.Count == 0 ? "" : $" [anexos: {string.Join(", ", files.Select(a => $"{a.Name} <{a.Url}>"))}]";
-            var mark = m.DeletedAt is not null ? " (mensagem apagada)" : m.EditedAt is not null ? " (editada)" : "";
+            var attached = files.Count == 0 ? "" : TranscriptTexts.Attachments(files.Select(a => $"{a.Name} <{a.Url}>"));
+            var mark = m.DeletedAt is not null ? TranscriptTexts.Deleted : m.EditedAt is not null ? TranscriptTexts.Edited : "";
             await text.WriteLineAsync($"[{Local(m.CreatedAt)}] {m.AuthorSnapshot.Name}: {m.Body}{attached}{mark}");
         }
         await text.FlushAsync(ct);

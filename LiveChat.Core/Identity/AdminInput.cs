@@ -15,11 +15,11 @@ public static partial class AdminInput
     private static partial Regex IdPattern();
 
     public static string ValidId(string? id, string field) =>
-        id is not null && IdPattern().IsMatch(id) ? id : throw ErrorCatalog.ValidationFailed.Raise($"{field}: 1 a 128 caracteres (letras, números, '_', '.', '@', '-').");
+        id is not null && IdPattern().IsMatch(id) ? id : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.IdFormat(field));
 
     public static string Required(string? value, string field, int max = 200) =>
-        !string.IsNullOrWhiteSpace(value) && value.Length <= max ? value.Trim() : throw ErrorCatalog.ValidationFailed.Raise($"{field} é obrigatório (até {max} caracteres).");
+        !string.IsNullOrWhiteSpace(value) && value.Length <= max ? value.Trim() : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.Required(field, max));
 
     public static string? Optional(string? value, string field, int max = 500) =>
-        value is null || value.Length <= max ? value : throw ErrorCatalog.ValidationFailed.Raise($"{field}: até {max} caracteres.");
+        value is null || value.Length <= max ? value : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.TooLong(field, max));
 }

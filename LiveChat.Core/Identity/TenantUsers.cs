@@ -15,7 +15,7 @@ public sealed class TenantUsers(CosmosStore store, AgentAuthenticator agents)
         RequireAdmin(admin);
         ValidId(userId, "userId");
         var role = Required(request.Role, "role", 32).ToUpperInvariant();
-        if (!Roles.Known.Contains(role)) throw ErrorCatalog.ValidationFailed.Raise($"role deve ser um de: {string.Join(", ", Roles.Known)}.");
+        if (!Roles.Known.Contains(role)) throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.OneOf("role", Roles.Known));
         var user = new UserDocument
         {
             Id = userId, TenantId = admin.TenantId, Role = role, Name = Required(request.Name, "name"),
@@ -37,6 +37,6 @@ public sealed class TenantUsers(CosmosStore store, AgentAuthenticator agents)
         var user = await store.Users.ReadOrNullAsync<UserDocument>(userId, userId, ct);
         return user is not null && user.TenantId == admin.TenantId
             ? user
-            : throw ErrorCatalog.ValidationFailed.Raise($"{field}: '{userId}' não é um usuário deste tenant.");
+            : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.NotATenantUser(field, userId));
     }
 }

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 
@@ -8,9 +9,6 @@ public static class MachineStatus
     public const string Active = "ACTIVE";
     public const string Revoked = "REVOKED";
 }
-
-/// <summary>Who speaks for a machine in chat: its assigned user, else its first linked user, else the ticket's requester.</summary>
-public sealed record PersonSnapshot(string Name, string? Email = null, string? AvatarUrl = null);
 
 /// <summary>machines container, partition /id.</summary>
 public sealed record MachineDocument : IVersioned
@@ -44,6 +42,3 @@ public sealed record MachineTokenDocument
     public long ExpiresAt { get; init; }
     public long CreatedAt { get; init; }
 }
-
-/// <summary>An authenticated machine agent.</summary>
-public sealed record MachineCaller(string MachineId, string TenantId, long TokenExpiresAt = 0);

@@ -1,7 +1,5 @@
-using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
-using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
@@ -25,8 +23,8 @@ public sealed record MachineEnrollment(string MachineId, string Hostname, string
 
 /// <summary>A tenant's machines: registration, tokens (issue, rotate, revoke), and the machine's own heartbeat.</summary>
 public sealed class MachineRegistry(
-    CosmosStore store, MachineAuthenticator machineAuth, TenantUsers users, ChatSessions sessions, Presence presence,
-    ChatEvents events, TimeProvider time, IOptions<LiveChatOptions> options)
+    CosmosStore store, MachineAuthenticator machineAuth, TenantUsers users, Presence presence,
+    IMachineRevocationFollowUp followUp, TimeProvider time, IOptions<LiveChatOptions> options)
 {
     const int MaxLinkedUsers = 50;
 
@@ -35,7 +33,7 @@ public sealed class MachineRegistry(
         RequireAdmin(admin);
         var hostname = Required(request.Hostname, "hostname", 255);
         var linked = (request.LinkedUserIds ?? []).Select(id => ValidId(id, "linkedUserIds")).Distinct().ToList();
-        if (linked.Count > MaxLinkedUsers) throw ErrorCatalog.ValidationFailed.Raise($"linkedUserIds: no máximo {MaxLinkedUsers}.");
+        if (linked.Count > MaxLinkedUsers) throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.TooMany("linkedUserIds", MaxLinkedUsers));
         if (request.AssignedUserId is not null) await users.MemberAsync(admin, ValidId(request.AssignedUserId, "assignedUserId"), "assignedUserId", ct);
         var linkedUsers = new List<UserDocument>();
         foreach (var id in linked) linkedUsers.Add(await users.MemberAsync(admin, id, "linkedUserIds", ct));
@@ -108,10 +106,7 @@ public sealed class MachineRegistry(
         var machine = await ForAdminAsync(admin, machineId, ct);
         await RevokeTokenAsync(machine.TokenHash, ct);
         await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
-        var active = new QueryDefinition("SELECT * FROM c WHERE c.status = @active").WithParameter("@active", SessionStatus.Active);
-        foreach (var session in await store.Sessions.QueryAsync<SessionDocument>(active, SessionDocument.KeyOf(machine.TenantId, machine.Id), ct))
-            await sessions.TryEndAsync(session, s => s with { EndReason = EndReasons.MachineRevoked }, ct);
-        events.CloseMachineConnections(machine.Id);
+        await followUp.MachineRevokedAsync(machine, ct);
         return new OkResult(true);
     }
 

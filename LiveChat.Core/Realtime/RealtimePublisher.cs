@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Core;
 using LiveChat.Core.Identity;
-using LiveChat.Core.Machines;
 using LiveChat.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
@@ -12,7 +11,8 @@ public sealed record CreateTicketRequest(string? Id, long? Reference, string? Su
 public sealed record LinkMachineRequest(string? MachineId);
 
 /// <summary>A tenant's tickets as this service needs them: created by its ADMIN, and linked to a machine or not.</summary>
-public sealed class TicketLinks(CosmosStore store, ChatAccess access, ChatSessions sessions, MachineRegistry machines, TenantUsers users, TimeProvider time)
+public sealed class TicketLinks(CosmosStore store, TenantTickets tickets, MachineRegistry machines, TenantUsers users, ITicketRelinkFollowUp followUp,
+    TimeProvider time)
 {
     public async Task<TicketView> CreateAsync(AgentCaller admin, CreateTicketRequest request, CancellationToken ct)
     {
@@ -21,7 +21,7 @@ public sealed class TicketLinks(CosmosStore store, ChatAccess access, ChatSessio
         {
             Id = request.Id is null ? Guid.NewGuid().ToString("N") : ValidId(request.Id, "id"),
             TenantId = admin.TenantId,
-            Reference = request.Reference is >= 0 ? request.Reference.Value : throw ErrorCatalog.ValidationFailed.Raise("reference é obrigatório (número ≥ 0)."),
+            Reference = request.Reference is >= 0 ? request.Reference.Value : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.ReferenceRequired),
             Subject = Required(request.Subject, "subject", 500),
             RequesterId = ValidId(request.RequesterId, "requesterId"),
             CompanyId = request.CompanyId is null ? null : ValidId(request.CompanyId, "companyId"),
@@ -38,14 +38,12 @@ public sealed class TicketLinks(CosmosStore store, ChatAccess access, ChatSessio
     {
         RequireAdmin(admin);
         if (machineId is not null) await machines.ForAdminAsync(admin, ValidId(machineId, "machineId"), ct);
-        var ticket = await access.TicketForAgentAsync(admin, ticketId, ct);
+        var ticket = await tickets.ForAgentAsync(admin, ticketId, ct);
         var linked = ticket with { MachineId = machineId, ETag = null };
         if (!await store.Tickets.TryReplaceIfUnchangedAsync(linked, ticket.Id, ticket.Id, ticket.ETag!, ct))
             throw ErrorCatalog.ConcurrentUpdate.Raise();
 
-        if (ticket.MachineId is not null && ticket.MachineId != machineId
-            && await access.ActiveSessionAsync(ticket.TenantId, ticket.MachineId, ticket.Id, ct) is { } active)
-            await sessions.TryEndAsync(active, s => s with { EndReason = EndReasons.TicketWithoutMachine }, ct);
+        if (ticket.MachineId is not null && ticket.MachineId != machineId) await followUp.MachineUnlinkedAsync(linked, ticket.MachineId, ct);
         return TicketView.Of(linked);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using LiveChat.Core.Identity;
-using LiveChat.Core.Machines;
 
 namespace LiveChat.Core.Uploads;
 

@@ -6,6 +6,8 @@ namespace LiveChat.Core.Uploads;
 /// <summary>The reference's allowed types, and how a client's file name becomes a safe blob name segment.</summary>
 public static class FileRules
 {
+    public const int MaxFileNameLength = 255;
+
     public static readonly IReadOnlyDictionary<string, string[]> MimeTypesByExtension = new Dictionary<string, string[]>
     {
         [".jpg"] = ["image/jpeg"],

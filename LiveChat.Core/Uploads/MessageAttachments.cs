@@ -1,4 +1,3 @@
-using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using Microsoft.Extensions.Options;
 
@@ -48,15 +47,6 @@ public sealed class MessageAttachments(BlobStore blobs, TimeProvider time, IOpti
             if (!attached) await blobs.MarkAttachedAsync(blobName, ct);
         }
         return verified;
-    }
-
-    public async Task<List<MessageView>> ToViewsAsync(IEnumerable<MessageDocument> messages, CancellationToken ct)
-    {
-        var views = new List<MessageView>();
-        foreach (var m in messages)
-            views.Add(new MessageView(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorSnapshot.AvatarUrl, m.FromMachine, m.CreatedAt,
-                await ToViewsAsync(m.Attachments, ct), m.SessionId, m.ClientMessageId, m.ReadByMachineAt, m.ReadByAgentAt, m.EditedAt, m.DeletedAt));
-        return views;
     }
 
     /// <summary>Each with a short-lived URL that can only read that one blob.</summary>

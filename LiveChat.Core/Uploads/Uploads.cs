@@ -21,11 +21,11 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
 
     public async Task<UploadTicket> CreateAsync(AttachmentOwner owner, UploadRequest request, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.FileName) || request.FileName.Length > 255)
-            throw ErrorCatalog.ValidationFailed.Raise("fileName é obrigatório (até 255 caracteres).");
+        if (string.IsNullOrWhiteSpace(request.FileName) || request.FileName.Length > FileRules.MaxFileNameLength)
+            throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.FileNameRequired(FileRules.MaxFileNameLength));
         if ((request.Size ?? request.FileSize) is not { } size || size < 0)
-            throw ErrorCatalog.ValidationFailed.Raise("size é obrigatório e não pode ser negativo.");
-        var name = FileRules.SafeFileName(request.FileName) ?? throw ErrorCatalog.ValidationFailed.Raise("fileName inválido.");
+            throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.FileSizeRequired);
+        var name = FileRules.SafeFileName(request.FileName) ?? throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.FileNameInvalid);
         if (!FileRules.IsAllowedExtension(name)) throw ErrorCatalog.FileTypeNotAllowed.Raise();
         // The bytes' signature, checked when the file is attached, stays the real check of its type.
         var contentType = FileRules.DeclaredOrImpliedType(name, request.ContentType ?? request.FileType);

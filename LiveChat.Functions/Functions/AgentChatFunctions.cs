@@ -8,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace LiveChat.Functions.Functions;
 
 /// <summary>The agent panel's side of live chat (agent JWT).</summary>
-public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessages messages, CallerLimits limits, TypingSignals typing, Transcripts transcripts, MessageChanges changes)
+public sealed class AgentChatFunctions(Api api, ChatSessions sessions, MessagePosting posting, MessagePages pages, ReadReceipts receipts, TicketHistory history, CallerLimits limits, TypingSignals typing, Transcripts transcripts, MessageChanges changes)
 {
     [Function("EditAgentMessage")]
     [ApiOperation(Caller.Agent, typeof(MessageChange), "Edit one's own message (within 15 minutes, session active)", Request = typeof(EditMessageRequest), Errors = ["message_too_long", "message_empty", "forbidden_role", "not_message_author", "ticket_not_found", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
@@ -70,7 +70,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         api.Run(req, async ct => ApiResult.Ok(await sessions.GetForTicketAsync(await api.AgentAsync(req, ct), ticketId, ct)));
 
     [Function("EndSession")]
-    [ApiOperation(Caller.Agent, typeof(Core.Chat.OkResult), "End a session", Errors = ["forbidden_role", "session_not_found", "session_not_active", "concurrent_update"])]
+    [ApiOperation(Caller.Agent, typeof(Core.OkResult), "End a session", Errors = ["forbidden_role", "session_not_found", "session_not_active", "concurrent_update"])]
     public Task<IActionResult> EndSession(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "chat/sessions/{sessionId}/end")] HttpRequest req, string sessionId) =>
         api.Run(req, async ct => ApiResult.Ok(await sessions.EndAsync(await api.AgentAsync(req, ct), sessionId, ct)));
@@ -79,7 +79,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
     [ApiOperation(Caller.Agent, typeof(ChatHistory), "The ticket's sessions, newest first, with their messages", Query = ["before"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> GetTicketChatHistory(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/history")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct => ApiResult.Ok(await messages.HistoryAsync(await api.AgentAsync(req, ct), ticketId, req.Query["before"], ct)));
+        api.Run(req, async ct => ApiResult.Ok(await history.HistoryAsync(await api.AgentAsync(req, ct), ticketId, req.Query["before"], ct)));
 
     [Function("ListAgentSessions")]
     [ApiOperation(Caller.Agent, typeof(IReadOnlyList<AgentSessionView>), "The tenant's active sessions")]
@@ -95,7 +95,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         {
             var agent = await api.AgentAsync(req, ct);
             limits.Take(LimitedCall.Posts, agent.UserId);
-            var posted = await messages.PostFromAgentAsync(agent, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
+            var posted = await posting.PostFromAgentAsync(agent, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
             return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
         });
 
@@ -103,7 +103,7 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
     [ApiOperation(Caller.Agent, typeof(MessageList), "The ticket's messages: the newest, or forward from a cursor", Query = ["after", "limit"], Errors = ["validation_failed", "forbidden_role", "ticket_not_found"])]
     public Task<IActionResult> ListAgentMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct => ApiResult.Ok(await messages.ListForAgentAsync(
+        api.Run(req, async ct => ApiResult.Ok(await pages.ListForAgentAsync(
             await api.AgentAsync(req, ct), ticketId, req.Query["after"], req.Query["limit"], ct)));
 
     [Function("MarkAgentMessagesRead")]
@@ -113,6 +113,6 @@ public sealed class AgentChatFunctions(Api api, ChatSessions sessions, ChatMessa
         api.Run(req, async ct =>
         {
             var agent = await api.AgentAsync(req, ct);
-            return ApiResult.Ok(await messages.MarkReadByAgentAsync(agent, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
+            return ApiResult.Ok(await receipts.MarkReadByAgentAsync(agent, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
         });
 }

@@ -10,7 +10,7 @@ namespace LiveChat.Functions.Functions;
 
 /// <summary>The desktop machine agent's side of live chat (machine token).</summary>
 public sealed class MachineFunctions(
-    Api api, ChatSessions sessions, ChatMessages messages, TypingSignals typing, MessageChanges changes, MachineRegistry machines,
+    Api api, ChatSessions sessions, MessagePosting posting, MessagePages pages, ReadReceipts receipts, TypingSignals typing, MessageChanges changes, MachineRegistry machines,
     CallerLimits limits)
 {
     [Function("EditMachineMessage")]
@@ -48,7 +48,7 @@ public sealed class MachineFunctions(
         {
             var machine = await api.MachineAsync(req, ct);
             limits.Take(LimitedCall.Posts, machine.MachineId);
-            var posted = await messages.PostFromMachineAsync(machine, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
+            var posted = await posting.PostFromMachineAsync(machine, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
             return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
         });
 
@@ -56,7 +56,7 @@ public sealed class MachineFunctions(
     [ApiOperation(Caller.Machine, typeof(MessageList), "The active session's messages: the newest, or forward from a cursor", Query = ["since", "limit"], Errors = ["validation_failed"])]
     public Task<IActionResult> ListMachineMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct => ApiResult.Ok(await messages.ListForMachineAsync(
+        api.Run(req, async ct => ApiResult.Ok(await pages.ListForMachineAsync(
             await api.MachineAsync(req, ct), ticketId, req.Query["since"], req.Query["limit"], ct)));
 
     [Function("MarkMachineMessagesRead")]
@@ -66,7 +66,7 @@ public sealed class MachineFunctions(
         api.Run(req, async ct =>
         {
             var machine = await api.MachineAsync(req, ct);
-            return ApiResult.Ok(await messages.MarkReadByMachineAsync(machine, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
+            return ApiResult.Ok(await receipts.MarkReadByMachineAsync(machine, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
         });
 
     [Function("ListMachineSessions")]

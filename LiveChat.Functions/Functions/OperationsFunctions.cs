@@ -1,3 +1,4 @@
+using LiveChat.Core;
 using System.Text.Json.Nodes;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
@@ -11,14 +12,16 @@ namespace LiveChat.Functions.Functions;
 
 public sealed class OperationsFunctions(Api api, CosmosStore store, StorageInitializer storage, InactivitySweep sweep, OrphanUploads orphans)
 {
+    /// <summary>The health answer comes within 2 s whatever the store does: a load balancer's probe must not hang on a stalled store.</summary>
+    static readonly TimeSpan HealthStoreWait = TimeSpan.FromMilliseconds(1500);
+
     [Function("Health")]
     [ApiOperation(Caller.Anonymous, typeof(HealthStatus), "Liveness, and whether the store answers (503 when it does not)")]
     public Task<IActionResult> Health(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
-        // Within 2 s whatever the store does: a load balancer's probe must not hang on a stalled store.
         api.Run(req, async ct =>
         {
-            var reach = await store.ReachAsync(TimeSpan.FromMilliseconds(1500), ct);
+            var reach = await store.ReachAsync(HealthStoreWait, ct);
             if (reach == StoreReach.Reachable) return ApiResult.Ok(new HealthStatus("ok", "reachable"));
             if (reach == StoreReach.Lost) storage.StoreLost();
             req.HttpContext.Response.Headers.RetryAfter = "1";

@@ -46,7 +46,7 @@ public sealed class ProvisioningFunctions(Api api, TenantUsers users, MachineReg
         api.Run(req, async ct => ApiResult.Ok(await machines.RotateTokenAsync(await api.AgentAsync(req, ct), machineId, ct)));
 
     [Function("RevokeMachine")]
-    [ApiOperation(Caller.Agent, typeof(Core.Chat.OkResult), "Revoke a machine: its token, its chats and its push connections (ADMIN)", Errors = ["forbidden_role", "machine_not_found"])]
+    [ApiOperation(Caller.Agent, typeof(Core.OkResult), "Revoke a machine: its token, its chats and its push connections (ADMIN)", Errors = ["forbidden_role", "machine_not_found"])]
     public Task<IActionResult> RevokeMachine(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "manage/machines/{machineId}/revoke")] HttpRequest req, string machineId) =>
         api.Run(req, async ct => ApiResult.Ok(await machines.RevokeAsync(await api.AgentAsync(req, ct), machineId, ct)));
@@ -69,7 +69,7 @@ public sealed class ProvisioningFunctions(Api api, TenantUsers users, MachineReg
         {
             var admin = await api.AgentAsync(req, ct);
             var input = await Api.ReadAsync<LinkMachineRequest>(req, ct);
-            if (input.MachineId is null) throw Core.Errors.ErrorCatalog.ValidationFailed.Raise("machineId é obrigatório.");
+            if (input.MachineId is null) throw Core.Errors.ErrorCatalog.ValidationFailed.Raise(Core.Errors.ValidationTexts.RequiredField("machineId"));
             return ApiResult.Ok(await tickets.LinkMachineAsync(admin, ticketId, input.MachineId, ct));
         });
 

@@ -100,16 +100,16 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
             if (buffer.Length + read > MaxBodyBytes) throw ErrorCatalog.PayloadTooLarge.Raise();
             buffer.Write(chunk, 0, read);
         }
-        if (buffer.Length == 0) throw ErrorCatalog.InvalidJson.Raise("O corpo da requisição é obrigatório.");
+        if (buffer.Length == 0) throw ErrorCatalog.InvalidJson.Raise(ValidationTexts.BodyRequired);
         try
         {
             return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), RequestJson)
-                ?? throw ErrorCatalog.InvalidJson.Raise("O corpo da requisição deve ser um objeto JSON.");
+                ?? throw ErrorCatalog.InvalidJson.Raise(ValidationTexts.BodyNotAnObject);
         }
         catch (JsonException e)
         {
             throw ErrorCatalog.InvalidJson.Raise(e.Path is { Length: > 1 } path
-                ? $"Campo '{path.TrimStart('$', '.')}' com valor ou tipo inválido."
+                ? ValidationTexts.FieldInvalid(path.TrimStart('$', '.'))
                 : ErrorCatalog.InvalidJson.Detail);
         }
     }

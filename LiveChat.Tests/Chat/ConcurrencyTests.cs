@@ -116,12 +116,12 @@ public sealed class ConcurrencyTests(LiveChatApp app) : IClassFixture<LiveChatAp
 
         var retry = await (await chat.Machine.PostJsonAsync(post, new { body = "perdida?", clientMessageId = "crash-1" })).OkJsonAsync(200);
         Assert.Equal(orphan.Id, retry.GetProperty("messageId").GetString());
-        await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == orphan.Id);
+        await agent.WaitForAsync(ChatEvents.MessageCreated, p => p.GetProperty("messageId").GetString() == orphan.Id);
         await (await chat.Machine.PostJsonAsync(post, new { body = "perdida?", clientMessageId = "crash-1" })).OkJsonAsync(200);
         await chat.Machine.PostJsonAsync(post, new { body = "depois" });
-        await agent.WaitForAsync("messageCreated", p => p.GetProperty("preview").GetString() == "depois");
+        await agent.WaitForAsync(ChatEvents.MessageCreated, p => p.GetProperty("preview").GetString() == "depois");
 
-        Assert.Single(agent.Received, e => e.Target == "messageCreated" && e.Payload.GetProperty("messageId").GetString() == orphan.Id);
+        Assert.Single(agent.Received, e => e.Target == ChatEvents.MessageCreated && e.Payload.GetProperty("messageId").GetString() == orphan.Id);
         var session = (await app.Store.SessionAsync(sessionId));
         Assert.Equal(2, session.UnreadByAgent);
     }

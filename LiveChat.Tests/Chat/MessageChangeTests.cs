@@ -1,3 +1,4 @@
+using LiveChat.Core.Chat;
 using System.Net.Http.Json;
 using LiveChat.Tests.Infrastructure;
 using LiveChat.Tests.Realtime;
@@ -18,7 +19,7 @@ public sealed class MessageChangeTests(LiveChatApp app) : IClassFixture<LiveChat
 
         var edited = await (await chat.Machine.PatchAsync(mine, JsonContent.Create(new { body = "impressora" }))).OkJsonAsync();
         Assert.True(edited.GetProperty("editedAt").GetInt64() > 0);
-        Assert.Equal("impressora", (await agent.WaitForAsync("messageUpdated", p => p.GetProperty("messageId").GetString() == id)).GetProperty("preview").GetString());
+        Assert.Equal("impressora", (await agent.WaitForAsync(ChatEvents.MessageUpdated, p => p.GetProperty("messageId").GetString() == id)).GetProperty("preview").GetString());
         var listed = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
         Assert.Equal(("impressora", edited.GetProperty("editedAt").GetInt64()), (listed.GetProperty("body").GetString(), listed.GetProperty("editedAt").GetInt64()));
 
@@ -52,7 +53,7 @@ public sealed class MessageChangeTests(LiveChatApp app) : IClassFixture<LiveChat
 
         var deleted = await (await chat.Agent.DeleteAsync($"{post}/{first}")).OkJsonAsync();
         Assert.True(deleted.GetProperty("deletedAt").GetInt64() > 0);
-        await machine.WaitForAsync("messageDeleted", p => p.GetProperty("messageId").GetString() == first);
+        await machine.WaitForAsync(ChatEvents.MessageDeleted, p => p.GetProperty("messageId").GetString() == first);
         Assert.Equal(1, (await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync()).GetProperty("totalUnread").GetInt64());
         var tombstone = (await (await chat.Machine.GetAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
         Assert.Equal((first, "", 0), (tombstone.GetProperty("id").GetString(), tombstone.GetProperty("body").GetString(), tombstone.GetProperty("attachments").GetArrayLength()));

@@ -10,7 +10,8 @@ namespace LiveChat.Tests.Chat;
 /// </summary>
 public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
 {
-    ChatMessages Messages => app.Get<ChatMessages>();
+    MessagePosting Posting => app.Get<MessagePosting>();
+    MessagePages Pages => app.Get<MessagePages>();
 
     [Fact]
     public async Task Cursor_paging_returns_every_message_once_in_order_even_when_a_hundred_share_a_millisecond()
@@ -25,7 +26,7 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
             {
                 var batch = Enumerable.Range(i, Math.Min(25, from + count - i)).Select(async n =>
                 {
-                    var worker = sameMillisecond ? AnotherWorker() : Messages;
+                    var worker = sameMillisecond ? AnotherWorker() : Posting;
                     var request = new PostMessageRequest($"msg {n}", null, null);
                     var posted = n % 3 == 0
                         ? await worker.PostFromAgentAsync(chat.Agent, chat.TicketId, request, default)
@@ -43,8 +44,8 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
         app.Time.Advance(TimeSpan.FromMilliseconds(1));
         await PostBatchAsync(300, 200, sameMillisecond: false);
 
-        var machineRead = await ReadAllAsync(cursor => Messages.ListForMachineAsync(chat.Machine, chat.TicketId, cursor, "7", default));
-        var agentRead = await ReadAllAsync(cursor => Messages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
+        var machineRead = await ReadAllAsync(cursor => Pages.ListForMachineAsync(chat.Machine, chat.TicketId, cursor, "7", default));
+        var agentRead = await ReadAllAsync(cursor => Pages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
 
         Assert.Equal(500, machineRead.Count);
         Assert.Equal(500, machineRead.Select(m => m.Id).Distinct().Count());
@@ -55,7 +56,7 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
     }
 
     /// <summary>The use cases as another worker process has them: the same store, a message clock of its own.</summary>
-    ChatMessages AnotherWorker() => ActivatorUtilities.CreateInstance<ChatMessages>(app.Services, new MessageClock(app.Time));
+    MessagePosting AnotherWorker() => ActivatorUtilities.CreateInstance<MessagePosting>(app.Services, new MessageClock(app.Time));
 
     [Fact]
     public async Task Messages_posted_through_one_worker_within_one_millisecond_are_listed_in_the_order_they_were_posted()
@@ -66,11 +67,11 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
         var keys = Enumerable.Range(0, 50).Select(n => $"k{n}")
             .OrderByDescending(k => MessageDocument.IdFor(sessionId, $"machine:{chat.MachineId}", k), StringComparer.Ordinal).Take(6).ToList();
         foreach (var key in keys)
-            await Messages.PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest(key, key, null), default);
+            await Posting.PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest(key, key, null), default);
 
-        var newest = await Messages.ListForMachineAsync(chat.Machine, chat.TicketId, null, "10", default);
+        var newest = await Pages.ListForMachineAsync(chat.Machine, chat.TicketId, null, "10", default);
         Assert.Equal(keys, newest.Messages.Select(m => m.Body));
-        var forward = await ReadAllAsync(cursor => Messages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
+        var forward = await ReadAllAsync(cursor => Pages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
         Assert.Equal(newest.Messages.Select(m => m.Id), forward.Select(m => m.Id));
         Assert.InRange(forward[^1].CreatedAt - forward[0].CreatedAt, 5, 5); // the fake clock stood still: 1 ms apart
     }
@@ -80,7 +81,7 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        Task<MessageList> ListAsync(string? since, string? limit) => Messages.ListForMachineAsync(chat.Machine, chat.TicketId, since, limit, default);
+        Task<MessageList> ListAsync(string? since, string? limit) => Pages.ListForMachineAsync(chat.Machine, chat.TicketId, since, limit, default);
         for (var i = 0; i < 8; i++)
         {
             await chat.PostFromMachineAsync($"m{i}");

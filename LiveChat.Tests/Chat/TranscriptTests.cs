@@ -1,3 +1,5 @@
+using LiveChat.Core.Uploads;
+using LiveChat.Core.Identity;
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;

@@ -62,7 +62,7 @@ public sealed class UnreadRecountTests(RecountApp app) : IClassFixture<RecountAp
         await SweepAsync();
         session = await SessionAsync(sessionId, chat.MachineId);
         Assert.Equal((2L, 0L), (session.UnreadByMachine, session.UnreadByAgent));
-        await machine.WaitForAsync("unreadChanged", p => p.GetProperty("unreadCount").GetInt64() == 2);
+        await machine.WaitForAsync(ChatEvents.UnreadChanged, p => p.GetProperty("unreadCount").GetInt64() == 2);
         Assert.Equal(2, (await (await chat.Machine.GetAsync("/api/machine/chat/updates")).OkJsonAsync()).GetProperty("totalUnread").GetInt64());
 
         // The lost post's retry finds its message counted now, and counts it no second time.

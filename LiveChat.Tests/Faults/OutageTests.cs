@@ -1,3 +1,4 @@
+using LiveChat.Core.Chat;
 using System.Diagnostics;
 using System.Net;
 using LiveChat.Tests.Infrastructure;
@@ -202,7 +203,7 @@ public sealed class FrozenSignalRTests(OwnSignalRApp app, Xunit.Abstractions.ITe
         Assert.True(await Poll.UntilAsync(async () =>
         {
             await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "de volta" });
-            return after.Received.Any(e => e.Target == "messageCreated" && e.Payload.GetProperty("preview").GetString() == "de volta");
+            return after.Received.Any(e => e.Target == ChatEvents.MessageCreated && e.Payload.GetProperty("preview").GetString() == "de volta");
         }, 30_000), "no push after SignalR resumed");
     }
 }

@@ -1,5 +1,5 @@
+using LiveChat.Core;
 using LiveChat.Core.Storage;
-using LiveChat.Functions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -39,7 +39,7 @@ public class CoreApp : IAsyncLifetime
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
-        services.AddLiveChat(configuration);
+        services.AddLiveChatCore(configuration);
         services.AddSingleton(time);
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider();

@@ -7,14 +7,13 @@ namespace LiveChat.Tests.Infrastructure;
 /// <summary>A stock .NET SignalR client connected through LiveChat's negotiate route, recording what it receives.</summary>
 public sealed class LiveClient : IAsyncDisposable
 {
-    public static readonly string[] Targets = ["sessionStarted", "sessionEnded", "messageCreated", "messagesRead", "unreadChanged", "typing", "messageUpdated", "messageDeleted"];
     public HubConnection Connection { get; }
     public ConcurrentQueue<(string Target, JsonElement Payload)> Received { get; } = new();
 
     LiveClient(HubConnection connection)
     {
         Connection = connection;
-        foreach (var target in Targets)
+        foreach (var target in LiveChat.Client.PushEventNames.All)
             connection.On<JsonElement>(target, payload => Received.Enqueue((target, payload)));
     }
 

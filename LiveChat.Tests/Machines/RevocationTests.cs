@@ -22,7 +22,7 @@ public sealed class RevocationTests(LiveChatApp app) : IClassFixture<LiveChatApp
 
         (await chat.Tenant.Admin.PostAsync($"/api/manage/machines/{chat.MachineId}/revoke", null)).EnsureSuccessStatusCode();
 
-        var ended = await agent.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
+        var ended = await agent.WaitForAsync(ChatEvents.SessionEnded, p => p.GetProperty("sessionId").GetString() == sessionId);
         Assert.Equal("maquina_revogada", ended.GetProperty("reason").GetString());
         using (var e = await app.Store.Events.ReadItemStreamAsync(Timeline.EndedEventId(sessionId), new PartitionKey(chat.TicketId)))
             Assert.Equal("maquina_revogada", (await JsonDocument.ParseAsync(e.Content)).RootElement.GetProperty("payload").GetProperty("reason").GetString());

@@ -1,3 +1,4 @@
+using LiveChat.Core;
 using System.Diagnostics;
 using System.Text;
 using LiveChat.Core.Chat;
@@ -40,6 +41,7 @@ public sealed class TelemetryApp : CoreApp
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddLiveChatTelemetry(new ConfigurationBuilder().Build());
+        services.AddSingleton<Api>(); // the HTTP layer's pipeline, which records the request metrics
         services.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(Spans));
         services.ConfigureOpenTelemetryMeterProvider(m => m.AddInMemoryExporter(Metrics));
         services.ConfigureOpenTelemetryLoggerProvider(l => l.AddInMemoryExporter(Logs));
@@ -113,7 +115,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         {
             LiveChatTelemetry.EnterFunction("PostMachineMessage");
             var machine = await app.Get<MachineAuthenticator>().AuthenticateAsync("Bearer " + chat.MachineToken, default);
-            await app.Get<ChatMessages>().PostFromMachineAsync(machine, chat.TicketId, new PostMessageRequest(secretBody, null, null), default);
+            await app.Get<MessagePosting>().PostFromMachineAsync(machine, chat.TicketId, new PostMessageRequest(secretBody, null, null), default);
             var upload = await app.Get<Core.Uploads.Uploads>().CreateAsync(AttachmentOwner.Machine(machine), new UploadRequest("a.png", "image/png", 10), default);
             Assert.Contains("sig=", upload.UploadUrl);
 

@@ -1,3 +1,4 @@
+using LiveChat.Core.Chat;
 using System.Text.Json;
 using LiveChat.Core.Machines;
 using LiveChat.Tests.Infrastructure;
@@ -15,23 +16,23 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
 
         var sessionId = await chat.StartSessionAsync();
-        Assert.Equal(chat.TicketId, (await machine.WaitForAsync("sessionStarted")).GetProperty("ticketId").GetString());
-        await agent.WaitForAsync("sessionStarted", p => p.GetProperty("sessionId").GetString() == sessionId);
+        Assert.Equal(chat.TicketId, (await machine.WaitForAsync(ChatEvents.SessionStarted)).GetProperty("ticketId").GetString());
+        await agent.WaitForAsync(ChatEvents.SessionStarted, p => p.GetProperty("sessionId").GetString() == sessionId);
 
         var fromAgent = await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "Olá!" })).OkJsonAsync(201);
-        var heard = await machine.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == fromAgent.GetProperty("messageId").GetString());
+        var heard = await machine.WaitForAsync(ChatEvents.MessageCreated, p => p.GetProperty("messageId").GetString() == fromAgent.GetProperty("messageId").GetString());
         Assert.Equal("Olá!", heard.GetProperty("preview").GetString());
-        Assert.Equal(1, (await machine.WaitForAsync("unreadChanged")).GetProperty("unreadCount").GetInt64());
+        Assert.Equal(1, (await machine.WaitForAsync(ChatEvents.UnreadChanged)).GetProperty("unreadCount").GetInt64());
 
         var fromMachine = await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "Oi" })).OkJsonAsync(201);
-        await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == fromMachine.GetProperty("messageId").GetString());
+        await agent.WaitForAsync(ChatEvents.MessageCreated, p => p.GetProperty("messageId").GetString() == fromMachine.GetProperty("messageId").GetString());
 
         (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { fromAgent.GetProperty("messageId").GetString() } })).EnsureSuccessStatusCode();
-        Assert.Equal("machine", (await agent.WaitForAsync("messagesRead")).GetProperty("readBy").GetString());
+        Assert.Equal("machine", (await agent.WaitForAsync(ChatEvents.MessagesRead)).GetProperty("readBy").GetString());
 
         (await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null)).EnsureSuccessStatusCode();
-        await machine.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == sessionId);
-        await agent.WaitForAsync("sessionEnded");
+        await machine.WaitForAsync(ChatEvents.SessionEnded, p => p.GetProperty("sessionId").GetString() == sessionId);
+        await agent.WaitForAsync(ChatEvents.SessionEnded);
     }
 
     [Fact]
@@ -42,12 +43,12 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         await using var agent = await LiveClient.ConnectAsync(app, "/api/agent", app.AgentToken(chat.AgentId));
         var sent = await (await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "leu?" })).OkJsonAsync(201);
         var id = sent.GetProperty("messageId").GetString();
-        var created = await agent.WaitForAsync("messageCreated", p => p.GetProperty("messageId").GetString() == id);
+        var created = await agent.WaitForAsync(ChatEvents.MessageCreated, p => p.GetProperty("messageId").GetString() == id);
         Assert.Equal(JsonValueKind.Null, created.GetProperty("readByMachineAt").ValueKind);
         Assert.Equal(sent.GetProperty("createdAt").GetInt64(), created.GetProperty("readByAgentAt").GetInt64());
 
         (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { id } })).EnsureSuccessStatusCode();
-        var read = await agent.WaitForAsync("messagesRead");
+        var read = await agent.WaitForAsync(ChatEvents.MessagesRead);
         var readAt = read.GetProperty("readAt").GetInt64();
 
         var reloaded = (await (await chat.Agent.GetAsync($"/api/tickets/{chat.TicketId}/chat/messages")).OkJsonAsync()).GetProperty("messages")[0];
@@ -68,7 +69,7 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 
         await chat.StartSessionAsync();
         await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "segredo" });
-        await agent.WaitForAsync("messageCreated");
+        await agent.WaitForAsync(ChatEvents.MessageCreated);
         await Task.Delay(300);
         Assert.Empty(eavesdropper.Received);
     }
@@ -81,7 +82,7 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         var messages = $"/api/machine/tickets/{chat.TicketId}/chat/messages";
         var machine = await LiveClient.ConnectAsync(app, "/api/machine", chat.MachineToken);
         await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "antes" });
-        var cursor = (await machine.WaitForAsync("messageCreated")).GetProperty("cursor").GetString();
+        var cursor = (await machine.WaitForAsync(ChatEvents.MessageCreated)).GetProperty("cursor").GetString();
         await machine.DisposeAsync();
 
         foreach (var body in new[] { "perdida 1", "perdida 2", "perdida 3" })
@@ -93,7 +94,7 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         var missed = await (await chat.Machine.GetAsync($"{messages}?since={cursor}")).OkJsonAsync();
         Assert.Equal(["perdida 1", "perdida 2", "perdida 3"], missed.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("body").GetString()));
         await chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = "depois" });
-        Assert.Equal("depois", (await again.WaitForAsync("messageCreated")).GetProperty("preview").GetString());
+        Assert.Equal("depois", (await again.WaitForAsync(ChatEvents.MessageCreated)).GetProperty("preview").GetString());
     }
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         await using var first = await LiveClient.ConnectAsync(app, "/api/machine", unlinked.MachineToken);
         var unlinkedSession = await unlinked.StartSessionAsync();
         (await unlinked.Tenant.Admin.DeleteAsync($"/api/manage/tickets/{unlinked.TicketId}/machine")).EnsureSuccessStatusCode();
-        var ended = await first.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == unlinkedSession);
+        var ended = await first.WaitForAsync(ChatEvents.SessionEnded, p => p.GetProperty("sessionId").GetString() == unlinkedSession);
         Assert.Equal("ticket_sem_maquina", ended.GetProperty("reason").GetString());
 
         var offline = await app.ChatAsync();
@@ -113,7 +114,7 @@ public sealed class PushTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         await app.Store.Machines.PatchItemAsync<MachineDocument>(offline.MachineId, new PartitionKey(offline.MachineId),
             [PatchOperation.Set("/lastHeartbeatAt", TimeProvider.System.GetUtcNow().AddMinutes(-6).ToUnixTimeMilliseconds())]);
         Assert.Equal(System.Net.HttpStatusCode.Accepted, (await app.CreateClient().PostAsync("/admin/functions/AutoEndInactiveSessions", null)).StatusCode);
-        var swept = await second.WaitForAsync("sessionEnded", p => p.GetProperty("sessionId").GetString() == offlineSession);
+        var swept = await second.WaitForAsync(ChatEvents.SessionEnded, p => p.GetProperty("sessionId").GetString() == offlineSession);
         Assert.Equal("maquina_offline", swept.GetProperty("reason").GetString());
         Assert.True(swept.GetProperty("autoEnded").GetBoolean());
     }
@@ -218,16 +219,16 @@ public sealed class TypingTests(LiveChatApp app) : IClassFixture<LiveChatApp>
 
         var first = await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
         Assert.True(first.GetProperty("pushed").GetBoolean());
-        var heard = await agent.WaitForAsync("typing");
+        var heard = await agent.WaitForAsync(ChatEvents.Typing);
         Assert.Equal((chat.TicketId, sessionId, true), (heard.GetProperty("ticketId").GetString(), heard.GetProperty("sessionId").GetString(), heard.GetProperty("fromMachine").GetBoolean()));
         var again = await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
         Assert.False(again.GetProperty("pushed").GetBoolean());
 
         await (await chat.Agent.PostAsync($"/api/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202);
-        Assert.False((await machine.WaitForAsync("typing")).GetProperty("fromMachine").GetBoolean());
+        Assert.False((await machine.WaitForAsync(ChatEvents.Typing)).GetProperty("fromMachine").GetBoolean());
         await Task.Delay(300);
-        Assert.Single(agent.Received, e => e.Target == "typing");
-        Assert.Single(machine.Received, e => e.Target == "typing");
+        Assert.Single(agent.Received, e => e.Target == ChatEvents.Typing);
+        Assert.Single(machine.Received, e => e.Target == ChatEvents.Typing);
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.True((await (await chat.Machine.PostAsync($"/api/machine/tickets/{chat.TicketId}/chat/typing", null)).OkJsonAsync(202)).GetProperty("pushed").GetBoolean());

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using System.Text;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Machines;
 using LiveChat.Tests.Infrastructure;
@@ -21,7 +22,8 @@ public sealed class CachedTokensApp : CoreApp
 public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<CachedTokensApp>
 {
     ChatSessions Sessions => app.Get<ChatSessions>();
-    ChatMessages Messages => app.Get<ChatMessages>();
+    MessagePosting Posting => app.Get<MessagePosting>();
+    MessagePages Pages => app.Get<MessagePages>();
 
     async Task<CoreChat> WarmChatAsync()
     {
@@ -30,8 +32,8 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         await warm.StartSessionAsync();
         await warm.PostFromMachineAsync("x");
         await warm.PostFromAgentAsync("x");
-        await Messages.ListForAgentAsync(warm.Agent, warm.TicketId, null, null, default);
-        await Messages.ListForMachineAsync(warm.Machine, warm.TicketId, null, null, default);
+        await Pages.ListForAgentAsync(warm.Agent, warm.TicketId, null, null, default);
+        await Pages.ListForMachineAsync(warm.Machine, warm.TicketId, null, null, default);
         await Sessions.ListForAgentAsync(warm.Agent, default);
         var chat = await app.ChatAsync();
         await AsMachineAsync(chat.MachineToken, _ => Task.CompletedTask); // cached from here on, as after the machine's first call
@@ -65,10 +67,10 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         var measured = new[]
         {
             await AsAgentAsync(chat, a => Sessions.StartAsync(a, chat.TicketId, default)),                                // ≤ 7
-            await AsMachineAsync(chat.MachineToken, m => Messages.PostFromMachineAsync(m, chat.TicketId, oi, default)),   // ≤ 4
-            await AsAgentAsync(chat, a => Messages.PostFromAgentAsync(a, chat.TicketId, oi, default)),                    // ≤ 5
-            await AsMachineAsync(chat.MachineToken, m => Messages.ListForMachineAsync(m, chat.TicketId, null, null, default)), // ≤ 3
-            await AsAgentAsync(chat, a => Messages.ListForAgentAsync(a, chat.TicketId, "0", null, default)),              // ≤ 3
+            await AsMachineAsync(chat.MachineToken, m => Posting.PostFromMachineAsync(m, chat.TicketId, oi, default)),   // ≤ 4
+            await AsAgentAsync(chat, a => Posting.PostFromAgentAsync(a, chat.TicketId, oi, default)),                    // ≤ 5
+            await AsMachineAsync(chat.MachineToken, m => Pages.ListForMachineAsync(m, chat.TicketId, null, null, default)), // ≤ 3
+            await AsAgentAsync(chat, a => Pages.ListForAgentAsync(a, chat.TicketId, "0", null, default)),              // ≤ 3
             await AsAgentAsync(chat, a => Sessions.ListForAgentAsync(a, default)),                                        // ≤ 1 + 1 per page
         };
         Assert.Equal([7L, 4, 5, 2, 3, 1], measured);

@@ -1,3 +1,4 @@
+using LiveChat.Core.Identity;
 using System.Text.Json;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Machines;

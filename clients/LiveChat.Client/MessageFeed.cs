@@ -36,7 +36,7 @@ sealed class MessageFeed(ApiConnection api, string hubPath, Func<string?, Cancel
             .WithUrl(new Uri(api.BaseUrl, hubPath), o => o.AccessTokenProvider = async () => await api.TokenAsync(CancellationToken.None))
             .WithAutomaticReconnect(new ForeverRetry())
             .Build();
-        push.On<JsonElement>("messageCreated", payload =>
+        push.On<JsonElement>(PushEventNames.MessageCreated, payload =>
         {
             if (payload.TryGetProperty("ticketId", out var t) && t.GetString() == ticketId) Wake();
         });

@@ -8,7 +8,7 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
 using LiveChat.Core.Tickets;
-using LiveChat.Functions;
+using LiveChat.Core;
 using LiveChat.Tools;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,7 +32,7 @@ if (args is ["soak", .. var soakArgs]) return await Soak.RunAsync(soakArgs);
 AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
 var options = Options.Parse(args);
 var configuration = LocalSettings.Load();
-var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddLiveChat(configuration).BuildServiceProvider();
+var services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Warning)).AddLiveChatCore(configuration).BuildServiceProvider();
 await services.GetRequiredService<StorageInitializer>().CreateAsync(CancellationToken.None);
 var store = services.GetRequiredService<CosmosStore>();
 var identity = services.GetRequiredService<IOptions<IdentityOptions>>().Value;
@@ -127,7 +127,7 @@ async Task PushLatencyAsync()
     await using var machine = new HubConnectionBuilder()
         .WithUrl($"{options.BaseUrl}/api/machine", o => o.AccessTokenProvider = () => Task.FromResult<string?>(scenario.MachineToken))
         .Build();
-    machine.On<JsonElement>("messageCreated", p => received[p.GetProperty("preview").GetString()!] = clock.Elapsed.TotalMilliseconds);
+    machine.On<JsonElement>(ChatEvents.MessageCreated, p => received[p.GetProperty("preview").GetString()!] = clock.Elapsed.TotalMilliseconds);
     await machine.StartAsync();
     var latencies = new List<double>();
     for (var i = 0; i < Math.Min(options.Requests, 200); i++)
@@ -207,7 +207,7 @@ async Task PostBreakdownAsync()
         ActivityStopped = span => spans.Add((span.DisplayName, span.Duration.TotalMilliseconds)),
     };
     ActivitySource.AddActivityListener(listener);
-    var messages = services.GetRequiredService<ChatMessages>();
+    var messages = services.GetRequiredService<MessagePosting>();
     var machine = new MachineCaller(scenario.MachineId, scenario.TenantId);
     var took = new List<double>();
     for (var i = 0; i < posts; i++)

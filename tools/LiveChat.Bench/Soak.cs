@@ -15,7 +15,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using LiveChat.Functions;
+using LiveChat.Core;
 
 /// <summary>
 /// The soak (docs/local-and-tests.md, "Tests"): a stack of its own — the Cosmos, Azurite and SignalR stand-ins and two
@@ -97,7 +97,7 @@ sealed class SoakStack : IAsyncDisposable
                 "--SettingsFile", settingsFile, "--Port", new Uri(instance).Port.ToString(), "--Logging:LogLevel:Default=Warning");
         foreach (var instance in stack.Instances) await WaitAsync($"{instance}/api/health", ok: true);
 
-        stack.Services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Error)).AddLiveChat(stack.Settings).BuildServiceProvider();
+        stack.Services = new ServiceCollection().AddLogging(l => l.SetMinimumLevel(LogLevel.Error)).AddLiveChatCore(stack.Settings).BuildServiceProvider();
         return stack;
     }
 
@@ -309,7 +309,10 @@ static class Faults
     }
 }
 
-/// <summary>The end state: every counter equal to its unread messages, every acknowledged message stored once.</summary>
+/// <summary>
+/// The end state: every counter equal to its unread messages and shown as such by the machine's poll, every
+/// acknowledged message stored once.
+/// </summary>
 static class Verify
 {
     public static async Task<bool> RunAsync(SoakStack stack, World world, Traffic traffic)
@@ -330,7 +333,7 @@ static class Verify
         var missing = traffic.Acknowledged.Keys.Count(id => !stored.ContainsKey(id));
         var duplicated = stored.Count(s => s.Value > 1);
 
-        Console.WriteLine($"Counters: {before.Count} of {world.Chats.Count} sessions disagreed with their messages before the recount, " +
+        Console.WriteLine($"Counters: {before.Count} of {world.Chats.Count} sessions disagreed with their messages or their machine's inbox before the recount, " +
                           $"{after.Count} after{(after.Count > 0 ? ": " + string.Join("; ", after) : "")}");
         Console.WriteLine($"Messages: {traffic.Acknowledged.Count:N0} acknowledged, {stored.Count:N0} stored, {missing} acknowledged but missing, {duplicated} stored twice");
         Console.WriteLine($"5xx other than 503: {traffic.UnexpectedServerErrors}");
@@ -350,6 +353,10 @@ static class Verify
             var (machine, agent) = (messages.LongCount(x => !x.FromMachine && x.ReadByMachineAt is null), messages.LongCount(x => x.FromMachine && x.ReadByAgentAt is null));
             if ((machine, agent) != (session.UnreadByMachine, session.UnreadByAgent))
                 mismatches.Add($"{chat.SessionId}: machine {session.UnreadByMachine} (messages say {machine}), agent {session.UnreadByAgent} ({agent})");
+            // What the machine's poll shows: its inbox entry, at the session's last version.
+            var inbox = await stack.Store.MachineInboxes.ReadOrNullAsync<InboxDocument>(chat.MachineId, chat.MachineId, default);
+            if (inbox?.Sessions.GetValueOrDefault(chat.SessionId) is not { } entry || (entry.Version, entry.UnreadByMachine) != (session.Version, session.UnreadByMachine))
+                mismatches.Add($"{chat.SessionId}: the machine's inbox shows version {inbox?.Sessions.GetValueOrDefault(chat.SessionId)?.Version}, the session is at {session.Version}");
         }
         return mismatches;
     }

@@ -114,7 +114,7 @@ async Task BenchAsync(int count)
     var heard = new ConcurrentDictionary<string, double>();
     await using var listening = await machine.ListenAsync((target, payload) =>
     {
-        if (target == "messageCreated") heard[payload.GetProperty("messageId").GetString()!] = clock.Elapsed.TotalMilliseconds;
+        if (target == PushEventNames.MessageCreated) heard[payload.GetProperty("messageId").GetString()!] = clock.Elapsed.TotalMilliseconds;
     });
 
     var latencies = new List<double>();

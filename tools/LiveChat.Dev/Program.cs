@@ -2,7 +2,7 @@ using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Tickets;
-using LiveChat.Functions;
+using LiveChat.Core;
 using LiveChat.Tools;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
@@ -10,14 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 
 // Local-development helpers, on the app settings of LiveChat.Functions/local.settings.json (what the worker runs with):
 //   mint-token <userId> [hours]        a dev agent token (Identity:DevSigningKey), alone on stdout
-//   openapi                            the API's OpenAPI document, as committed in openapi.json
 //   seed-demo <baseUrl> <demoFile>     a demo tenant (admin, agent, an online machine, a linked ticket); its tokens go
 //                                      to demoFile and the console, once, like a registration response
-if (args is ["openapi"])
-{
-    Console.Write(LiveChat.Functions.Http.OpenApiContract.Text);
-    return 0;
-}
 var configuration = LocalSettings.Load();
 var identity = configuration.GetSection("Identity").Get<IdentityOptions>() ?? new IdentityOptions();
 
@@ -31,13 +25,13 @@ switch (args)
         await SeedDemoAsync(baseUrl, demoFile);
         return 0;
     default:
-        Console.Error.WriteLine("usage: mint-token <userId> [hours] | openapi | seed-demo <baseUrl> <demoFile>");
+        Console.Error.WriteLine("usage: mint-token <userId> [hours] | seed-demo <baseUrl> <demoFile>");
         return 2;
 }
 
 async Task SeedDemoAsync(string baseUrl, string demoFile)
 {
-    var services = new ServiceCollection().AddLogging().AddLiveChat(configuration).BuildServiceProvider();
+    var services = new ServiceCollection().AddLogging().AddLiveChatCore(configuration).BuildServiceProvider();
     await services.GetRequiredService<StorageInitializer>().CreateAsync(CancellationToken.None);
     var store = services.GetRequiredService<CosmosStore>();
     var users = services.GetRequiredService<TenantUsers>();

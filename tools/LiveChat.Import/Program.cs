@@ -1,7 +1,7 @@
 using LiveChat.Core.Chat;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
-using LiveChat.Functions;
+using LiveChat.Core;
 using LiveChat.Import;
 using LiveChat.Tools;
 using Microsoft.Extensions.Configuration;
@@ -36,7 +36,7 @@ catch (FileNotFoundException)
 {
     configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
 }
-await using var services = new ServiceCollection().AddLogging().AddLiveChat(configuration).BuildServiceProvider();
+await using var services = new ServiceCollection().AddLogging().AddLiveChatCore(configuration).BuildServiceProvider();
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using LiveChat.Core;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
@@ -8,7 +7,7 @@ using LiveChat.Core.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace LiveChat.Functions;
+namespace LiveChat.Core;
 
 /// <summary>
 /// The settings, bound and checked when the worker starts (ValidateOnStart): a missing or malformed one stops the
@@ -60,8 +59,6 @@ static class SettingsValidation
             .Validate(o => new[] { o.Posts, o.Uploads, o.Typing, o.Negotiate }.All(b => b.Burst > 0 && b.PerMinute > 0),
                 "RateLimits (Posts, Uploads, Typing, Negotiate): Burst and PerMinute must be positive.")
             .ValidateOnStart();
-
-        services.AddOptions<Functions.AgentConsoleOptions>().Bind(configuration.GetSection("AgentConsole")).ValidateOnStart();
 
         services.AddOptions<LiveChatOptions>().Bind(configuration.GetSection("LiveChat"))
             .Validate(o => new[] { o.MaxMessageLength, o.DefaultListLimit, o.MaxListLimit, o.MaxMarkReadIds, o.MaxMachineSessions,

@@ -1,6 +1,6 @@
-using LiveChat.Core.Chat;
+using LiveChat.Core.Realtime;
 
-namespace LiveChat.Core.Realtime;
+namespace LiveChat.Core.Chat;
 
 /// <summary>
 /// The live-chat events (DESIGN §5), each queued after its write committed for the session's machine and the tenant's
