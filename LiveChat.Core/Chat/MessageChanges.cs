@@ -59,7 +59,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
     string ValidBody(EditMessageRequest request)
     {
         var body = (request.Body ?? "").Trim();
-        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise();
+        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise(ValidationTexts.MessageTooLong(_limits.MaxMessageLength));
         return body.Length > 0 ? body : throw ErrorCatalog.MessageEmpty.Raise();
     }
 

@@ -44,7 +44,7 @@ public sealed partial class MessagePosting(
     PostInput ValidatePost(PostMessageRequest request)
     {
         var body = (request.Body ?? "").Trim();
-        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise();
+        if (body.Length > _limits.MaxMessageLength) throw ErrorCatalog.MessageTooLong.Raise(ValidationTexts.MessageTooLong(_limits.MaxMessageLength));
         if (request.ClientMessageId is { } id && !ClientMessageIdPattern().IsMatch(id))
             throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.ClientMessageIdInvalid);
         var ids = (request.Attachments ?? []).Select(a => a?.StorageId).ToList();

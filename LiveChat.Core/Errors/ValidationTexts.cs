@@ -1,7 +1,7 @@
 namespace LiveChat.Core.Errors;
 
 /// <summary>
-/// The details of validation_failed and invalid_json answers, next to the catalog: every word a caller reads has
+/// The details of answers whose words depend on the request or the settings, next to the catalog: every word a caller reads has
 /// one home here or in <see cref="ErrorCatalog"/>. Limits come in as arguments, from the options that set them.
 /// </summary>
 public static class ValidationTexts
@@ -19,6 +19,13 @@ public static class ValidationTexts
     public const string FileSizeRequired = "size é obrigatório e não pode ser negativo.";
     public const string FileNameInvalid = "fileName inválido.";
     public const string TranscriptFormat = "format deve ser json, txt ou csv.";
+
+    // The reference's texts for these three, with the limits the options set (its defaults: 4000, 10MB, its list).
+    public static string MessageTooLong(int maxLength) => $"Mensagem muito longa (máximo {maxLength} caracteres)";
+    public static string FileTooLarge(long maxBytes) =>
+        $"Arquivo muito grande. Máximo: {(maxBytes % (1024 * 1024) == 0 ? $"{maxBytes / (1024 * 1024)}MB" : $"{maxBytes} bytes")}";
+    public static string FileTypeNotAllowed(IEnumerable<string> extensions) =>
+        $"Tipo de arquivo não permitido. Permitidos: {string.Join(", ", extensions)}";
 
     public static string TooManyMarkReadIds(int max) => $"No máximo {max} mensagens por chamada.";
     public static string TooManyAttachments(int max) => $"No máximo {max} anexos por mensagem.";

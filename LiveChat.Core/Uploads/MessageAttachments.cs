@@ -30,7 +30,7 @@ public sealed class MessageAttachments(BlobStore blobs, TimeProvider time, IOpti
             if (properties.ContentLength > _options.MaxFileSize)
             {
                 await blobs.DeleteAsync(blobName, ct);
-                throw ErrorCatalog.FileTooLarge.Raise();
+                throw ErrorCatalog.FileTooLarge.Raise(ValidationTexts.FileTooLarge(_options.MaxFileSize));
             }
             if (!FileRules.IsAllowedType(name, properties.ContentType))
             {

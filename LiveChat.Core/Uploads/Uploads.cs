@@ -26,11 +26,11 @@ public sealed class Uploads(BlobStore blobs, TimeProvider time, IOptions<UploadO
         if ((request.Size ?? request.FileSize) is not { } size || size < 0)
             throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.FileSizeRequired);
         var name = FileRules.SafeFileName(request.FileName) ?? throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.FileNameInvalid);
-        if (!FileRules.IsAllowedExtension(name)) throw ErrorCatalog.FileTypeNotAllowed.Raise();
+        if (!FileRules.IsAllowedExtension(name)) throw ErrorCatalog.FileTypeNotAllowed.Raise(ValidationTexts.FileTypeNotAllowed(FileRules.MimeTypesByExtension.Keys));
         // The bytes' signature, checked when the file is attached, stays the real check of its type.
         var contentType = FileRules.DeclaredOrImpliedType(name, request.ContentType ?? request.FileType);
         if (!FileRules.IsAllowedType(name, contentType)) throw ErrorCatalog.MimeTypeNotAllowed.Raise();
-        if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise();
+        if (size > _options.MaxFileSize) throw ErrorCatalog.FileTooLarge.Raise(ValidationTexts.FileTooLarge(_options.MaxFileSize));
 
         var blobName = owner.NewBlobName(name, time.GetUtcNow());
         var url = await blobs.CreateOnlyUrlAsync(blobName, _options.UploadUrlLifetime, ct);
