@@ -48,9 +48,13 @@ public sealed class EmptiedStoreTests(EmptiedStoreApp app) : IClassFixture<Empti
                  })
         {
             var response = await call();
-            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable || response.IsSuccessStatusCode,
+            // Once the worker has rebuilt the store (the first 503 starts it; it can be done by the next call), the old
+            // tenant's callers are unknown: 401/403 then, and only then.
+            var rebuilt = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                          && (await app.CreateClient().GetAsync("/api/health")).StatusCode == HttpStatusCode.OK;
+            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable || response.IsSuccessStatusCode || rebuilt,
                 $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            if (!response.IsSuccessStatusCode) Signals.AssertRetryAfter(response);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable) Signals.AssertRetryAfter(response);
         }
 
         // Rebuilt: the old tenant is gone (its token is unknown now, not "store unavailable"), a new one chats as usual.

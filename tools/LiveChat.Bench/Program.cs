@@ -76,6 +76,7 @@ foreach (var probe in baselines.Concat(endpoints))
 }
 
 await DocumentSizesAsync();
+await RoundTripsAsync();
 await PostBreakdownAsync();
 await PushLatencyAsync();
 await GrowthAsync();
@@ -191,6 +192,41 @@ async Task DocumentSizesAsync()
     {
         using var read = await container.ReadItemStreamAsync(id, partitionKey);
         Console.WriteLine($"  {name,-24}{read.Content.Length,6}");
+    }
+}
+
+// Each call's Cosmos round trips, as its use case makes them in this process (the caller's token or user cached, as
+// on most calls), so the capacity model's operation counts can be checked against the code.
+async Task RoundTripsAsync()
+{
+    var trips = services.GetRequiredService<RoundTripCounter>();
+    var machine = new MachineCaller(scenario.MachineId, scenario.TenantId);
+    var agent = new AgentCaller($"{scenario.TenantId}-agent", scenario.TenantId, "AGENT", "Bench Agent", null, null);
+    var sessions = services.GetRequiredService<ChatSessions>();
+    var posting = services.GetRequiredService<MessagePosting>();
+    var pages = services.GetRequiredService<MessagePages>();
+    var receipts = services.GetRequiredService<ReadReceipts>();
+    var history = services.GetRequiredService<TicketHistory>();
+    var post = new PostMessageRequest("bench", null, null);
+    var calls = new (string Name, Func<Task> Call)[]
+    {
+        ("machine poll", () => sessions.UpdatesForMachineAsync(machine, default)),
+        ("machine sessions", () => sessions.ListForMachineAsync(machine, default)),
+        ("machine post message", () => posting.PostFromMachineAsync(machine, scenario.TicketId, post, default)),
+        ("agent post message", () => posting.PostFromAgentAsync(agent, scenario.TicketId, post, default)),
+        ("machine list messages", () => pages.ListForMachineAsync(machine, scenario.TicketId, null, null, default)),
+        ("agent list messages", () => pages.ListForAgentAsync(agent, scenario.TicketId, null, null, default)),
+        ("machine mark read (none)", () => receipts.MarkReadByMachineAsync(machine, scenario.TicketId, new MarkReadRequest(["none"]), default)),
+        ("agent sessions", () => sessions.ListForAgentAsync(agent, default)),
+        ("agent history", () => history.HistoryAsync(agent, scenario.TicketId, null, default)),
+    };
+    Console.WriteLine("\nRound trips per call (its use case in this process; the caller's token or user cached)");
+    foreach (var (name, call) in calls)
+    {
+        await call(); // the SDK's container metadata is loaded once, before counting
+        var before = trips.Count;
+        await call();
+        Console.WriteLine($"  {name,-26}{trips.Count - before,4}");
     }
 }
 
