@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Identity;
@@ -46,6 +43,7 @@ public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobSt
     }
 
     ImportReport _report = null!;
+    AttachmentImport _attachments = null!;
     string _tenant = "";
     bool _dryRun;
 
@@ -54,6 +52,7 @@ public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobSt
         _report = new ImportReport { Snapshot = Path.GetFileName(zipPath), TenantId = tenantId, DryRun = dryRun };
         _tenant = tenantId;
         _dryRun = dryRun;
+        _attachments = new AttachmentImport(blobs, uploads, _report, dryRun);
         using var snapshot = ConvexSnapshot.Open(zipPath, out var error);
         if (snapshot is null)
         {
@@ -379,7 +378,7 @@ public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobSt
                 Id = m.Id, TicketId = ticket.Id, TenantId = _tenant, SessionId = session.Id, AuthorId = authorId,
                 AuthorSnapshot = Person(m.Get("authorSnapshot")) ?? new PersonSnapshot(fromMachine ? session.ClientSnapshot.Name : session.AgentSnapshot.Name),
                 FromMachine = fromMachine, Body = m.Str("body") ?? "", CreatedAt = tiesSpread.GetValueOrDefault(m.Id, createdAt),
-                Attachments = await AttachmentsAsync(snapshot, m, owner, createdAt, ct),
+                Attachments = await _attachments.ImportAsync(snapshot, m.Get("attachments"), m.Source.Where, owner, createdAt, ct),
                 ReadByAgentAt = fromMachine ? firstReadByOther : null,
                 ReadByMachineAt = fromMachine ? null : firstReadByOther,
             };
@@ -421,75 +420,6 @@ public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobSt
         return moved;
     }
 
-    /// <summary>
-    /// Each cited file, checked as an upload is (type, size, first bytes) and stored under the service's naming:
-    /// the message's hour, the author's prefix, an upload id derived from the storage id (the same on every run).
-    /// </summary>
-    async Task<IReadOnlyList<AttachmentRef>> AttachmentsAsync(ConvexSnapshot snapshot, Row message, string ownerPrefix, long createdAt, CancellationToken ct)
-    {
-        if (message.Get("attachments") is not { ValueKind: JsonValueKind.Array } cited) return [];
-        var files = _report.Counts["_storage"];
-        var result = new List<AttachmentRef>();
-        foreach (var attachment in cited.EnumerateArray())
-        {
-            var storageId = attachment.TryGetProperty("storageId", out var sid) ? sid.GetString() : null;
-            var name = attachment.TryGetProperty("name", out var n) ? n.GetString() : null;
-            files.Read++;
-            var where = $"{message.Source.Where} attachment {storageId} ({name})";
-            if (storageId is null || name is null)
-            {
-                files.Skipped++;
-                _report.FilesRefused.Add($"{where}: storageId and name are required");
-                continue;
-            }
-            if (snapshot.File(storageId) is not { } entry)
-            {
-                files.Skipped++;
-                _report.FilesMissing.Add($"{where}: not in the export (was it made with --include-file-storage?)");
-                continue;
-            }
-            var type = attachment.TryGetProperty("type", out var t) && t.GetString() is { Length: > 0 } claimed ? claimed : null;
-            var safeName = FileRules.SafeFileName(name);
-            byte[] head;
-            await using (var read = entry.Open())
-            {
-                head = new byte[FileRules.SignatureLength];
-                head = head[..await read.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct)];
-            }
-            var refusal = safeName is null || !FileRules.IsAllowedExtension(safeName) ? "file type not allowed"
-                : type is not null && !FileRules.IsAllowedType(safeName, type) ? $"content type {type} does not match the name"
-                : entry.Length > uploads.MaxFileSize ? $"{entry.Length} bytes, more than {uploads.MaxFileSize}"
-                : !FileRules.ContentMatches(safeName, head) ? "its first bytes are not those of its type"
-                : !await MatchesRecordedHashAsync(snapshot, storageId, entry, ct) ? "its bytes do not match the SHA-256 in _storage/documents.jsonl (damaged in the export)"
-                : null;
-            if (refusal is not null)
-            {
-                files.Skipped++;
-                _report.FilesRefused.Add($"{where}: {refusal}");
-                continue;
-            }
-            var contentType = type ?? FileRules.MimeTypesByExtension[FileRules.Extension(safeName!)][0];
-            var uploadId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(storageId)))[..32];
-            var blobName = $"{AttachmentOwner.HourPrefix(DateTimeOffset.FromUnixTimeMilliseconds(createdAt))}{ownerPrefix}{uploadId}/{safeName}";
-            if (_dryRun) files.Imported++;
-            else
-            {
-                await using var content = entry.Open();
-                if (await blobs.CreateAttachedAsync(blobName, content, contentType, ct)) files.Imported++;
-                else files.AlreadyPresent++;
-            }
-            result.Add(new AttachmentRef(blobName, name, entry.Length, FileRules.MediaType(contentType)));
-        }
-        return result;
-    }
-
-    static async Task<bool> MatchesRecordedHashAsync(ConvexSnapshot snapshot, string storageId, System.IO.Compression.ZipArchiveEntry entry, CancellationToken ct)
-    {
-        if (snapshot.Sha256(storageId) is not { } recorded) return true;
-        await using var bytes = entry.Open();
-        return Convert.ToBase64String(await SHA256.HashDataAsync(bytes, ct)) == recorded;
-    }
-
     async Task WriteUsersAsync(Dictionary<string, Row> users, HashSet<string> referenced, CancellationToken ct)
     {
         var chosen = users.Values.Where(u => referenced.Contains(u.Id)).ToList();
@@ -526,31 +456,4 @@ public sealed class ConvexImporter(CosmosStore store, MachineInbox inbox, BlobSt
     }
 
     ProgressBar Start(string table, int total) => new(table, total, progress);
-
-    /// <summary>Rows done, rate and time left, on the terminal at most once a second and at each tenth of the table.</summary>
-    sealed class ProgressBar(string table, int total, TextWriter output)
-    {
-        readonly Stopwatch _clock = Stopwatch.StartNew();
-        int _done;
-        long _shownAt = -1;
-
-        public void Step()
-        {
-            _done++;
-            var tenth = Math.Max(1, total / 10);
-            if (_done % tenth == 0 || _clock.ElapsedMilliseconds - _shownAt >= 1000) Show();
-        }
-
-        public void Done() => Show(final: true);
-
-        void Show(bool final = false)
-        {
-            _shownAt = _clock.ElapsedMilliseconds;
-            var rate = _done / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
-            var eta = rate > 0 ? TimeSpan.FromSeconds(Math.Max(0, total - _done) / rate) : TimeSpan.Zero;
-            output.WriteLine(final
-                ? $"{table}: {_done}/{total} rows in {_clock.Elapsed.TotalSeconds:F1} s"
-                : $"{table}: {_done}/{total} rows, {rate:F0} rows/s, about {eta:mm\\:ss} left");
-        }
-    }
 }
