@@ -10,86 +10,73 @@ namespace LiveChat.Functions.Functions;
 
 /// <summary>The desktop machine agent's side of live chat (machine token).</summary>
 public sealed class MachineFunctions(
-    Api api, ChatSessions sessions, MessagePosting posting, MessagePages pages, ReadReceipts receipts, TypingSignals typing, MessageChanges changes, MachineRegistry machines,
-    CallerLimits limits)
+    Api api, ChatSessions sessions, MessagePosting posting, MessagePages pages, ReadReceipts receipts, TypingSignals typing, MessageChanges changes, MachineRegistry machines)
 {
     [Function("EditMachineMessage")]
     [ApiOperation(Caller.Machine, typeof(MessageChange), "Edit one's own message (within 15 minutes, session active)", Request = typeof(EditMessageRequest), Errors = ["message_too_long", "message_empty", "not_message_author", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
     public Task<IActionResult> EditMachineMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "machine/tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
-        api.Run(req, async ct =>
-        {
-            var machine = await api.MachineAsync(req, ct);
-            return ApiResult.Ok(await changes.EditByMachineAsync(machine, ticketId, messageId, await Api.ReadAsync<EditMessageRequest>(req, ct), ct));
-        });
+        api.ForMachine(req, async (machine, ct) =>
+            ApiResult.Ok(await changes.EditByMachineAsync(machine, ticketId, messageId, await Api.ReadAsync<EditMessageRequest>(req, ct), ct)));
 
     [Function("DeleteMachineMessage")]
     [ApiOperation(Caller.Machine, typeof(MessageChange), "Delete one's own message, leaving a tombstone (within 15 minutes, session active)", Errors = ["not_message_author", "message_not_found", "session_not_active", "message_deleted", "edit_window_passed", "concurrent_update"])]
     public Task<IActionResult> DeleteMachineMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "machine/tickets/{ticketId}/chat/messages/{messageId}")] HttpRequest req, string ticketId, string messageId) =>
-        api.Run(req, async ct => ApiResult.Ok(await changes.DeleteByMachineAsync(await api.MachineAsync(req, ct), ticketId, messageId, ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Ok(await changes.DeleteByMachineAsync(machine, ticketId, messageId, ct)));
 
     [Function("MachineTyping")]
     [ApiOperation(Caller.Machine, typeof(TypingResult), "Tell the agent the person at the machine is typing (pushed at most every 2 s)", Statuses = [202], Errors = ["rate_limited", "session_not_active"])]
     public Task<IActionResult> MachineTyping(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/typing")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct =>
-        {
-            var machine = await api.MachineAsync(req, ct);
-            limits.Take(LimitedCall.Typing, machine.MachineId);
-            return ApiResult.Accepted(await typing.FromMachineAsync(machine, ticketId, ct));
-        });
+        api.ForMachine(req, async (machine, ct) =>
+            ApiResult.Accepted(await typing.FromMachineAsync(machine, ticketId, ct)), limit: LimitedCall.Typing);
 
     [Function("PostMachineMessage")]
     [ApiOperation(Caller.Machine, typeof(PostMessageResult), "Post a message as the machine", Request = typeof(PostMessageRequest), Statuses = [201, 200], Errors = ["rate_limited", "validation_failed", "message_too_long", "message_empty", "file_type_not_allowed", "file_too_large", "attachment_not_found", "attachment_expired", "session_not_active", "idempotency_key_reused", "message_in_progress"])]
     public Task<IActionResult> PostMachineMessage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct =>
+        api.ForMachine(req, async (machine, ct) =>
         {
-            var machine = await api.MachineAsync(req, ct);
-            limits.Take(LimitedCall.Posts, machine.MachineId);
             var posted = await posting.PostFromMachineAsync(machine, ticketId, await Api.ReadAsync<PostMessageRequest>(req, ct), ct);
             return posted.Created ? ApiResult.Created(posted) : ApiResult.Ok(posted);
-        });
+        }, limit: LimitedCall.Posts);
 
     [Function("ListMachineMessages")]
     [ApiOperation(Caller.Machine, typeof(MessageList), "The active session's messages: the newest, or forward from a cursor", Query = ["since", "limit"], Errors = ["validation_failed"])]
     public Task<IActionResult> ListMachineMessages(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/tickets/{ticketId}/chat/messages")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct => ApiResult.Ok(await pages.ListForMachineAsync(
-            await api.MachineAsync(req, ct), ticketId, req.Query["since"], req.Query["limit"], ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Ok(await pages.ListForMachineAsync(
+            machine, ticketId, req.Query["since"], req.Query["limit"], ct)));
 
     [Function("MarkMachineMessagesRead")]
     [ApiOperation(Caller.Machine, typeof(MarkReadResult), "Mark the agent's messages read", Request = typeof(MarkReadRequest), Errors = ["validation_failed", "concurrent_update"])]
     public Task<IActionResult> MarkMachineMessagesRead(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/tickets/{ticketId}/chat/read")] HttpRequest req, string ticketId) =>
-        api.Run(req, async ct =>
-        {
-            var machine = await api.MachineAsync(req, ct);
-            return ApiResult.Ok(await receipts.MarkReadByMachineAsync(machine, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct));
-        });
+        api.ForMachine(req, async (machine, ct) =>
+            ApiResult.Ok(await receipts.MarkReadByMachineAsync(machine, ticketId, await Api.ReadAsync<MarkReadRequest>(req, ct), ct)));
 
     [Function("ListMachineSessions")]
     [ApiOperation(Caller.Machine, typeof(IReadOnlyList<MachineSessionView>), "The machine's active sessions", Conditional = true)]
     public Task<IActionResult> ListMachineSessions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/sessions")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Conditional(req, await sessions.ListForMachineAsync(await api.MachineAsync(req, ct), ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Conditional(req, await sessions.ListForMachineAsync(machine, ct)));
 
     [Function("CheckMachineUpdates")]
     [ApiOperation(Caller.Machine, typeof(MachineUpdates), "Cheap poll: active sessions and unread totals", Conditional = true)]
     public Task<IActionResult> CheckMachineUpdates(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/chat/updates")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Conditional(req, await sessions.UpdatesForMachineAsync(await api.MachineAsync(req, ct), ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Conditional(req, await sessions.UpdatesForMachineAsync(machine, ct)));
 
     [Function("MachineHeartbeat")]
     [ApiOperation(Caller.Machine, typeof(HeartbeatResult), "The machine is online (5 minutes)")]
     public Task<IActionResult> MachineHeartbeat(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/heartbeat")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(await machines.HeartbeatAsync(await api.MachineAsync(req, ct), ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Ok(await machines.HeartbeatAsync(machine, ct)));
 
     [Function("MachineMe")]
     [ApiOperation(Caller.Machine, typeof(MachineEnrollment), "Whether the token is valid, and for which machine: no heartbeat, nothing written (the reference's validateMachineTokenForUpload)")]
     public Task<IActionResult> MachineMe(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "machine/me")] HttpRequest req) =>
-        api.Run(req, async ct => ApiResult.Ok(await machines.EnrollmentAsync(await api.MachineAsync(req, ct), ct)));
+        api.ForMachine(req, async (machine, ct) => ApiResult.Ok(await machines.EnrollmentAsync(machine, ct)));
 }

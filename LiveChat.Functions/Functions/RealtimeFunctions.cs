@@ -1,4 +1,3 @@
-using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Limits;
 using LiveChat.Core.Realtime;
@@ -13,28 +12,19 @@ namespace LiveChat.Functions.Functions;
 /// SignalR negotiate: {url, accessToken} for SignalR Service. The stock clients accept it as a redirect, so their
 /// base URL is /api/machine or /api/agent (they POST {base}/negotiate).
 /// </summary>
-public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher, CallerLimits limits)
+public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher)
 {
     [Function("MachineNegotiate")]
     [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["rate_limited", "realtime_unavailable", "realtime_disabled"])]
     public Task<IActionResult> MachineNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
-        api.Run(req, async ct =>
-        {
-            var machine = await api.MachineAsync(req, ct);
-            limits.Take(LimitedCall.Negotiate, machine.MachineId);
-            return ApiResult.Ok(await publisher.NegotiateForMachineAsync(machine, ct));
-        });
+        api.ForMachine(req, async (machine, ct) =>
+            ApiResult.Ok(await publisher.NegotiateForMachineAsync(machine, ct)), limit: LimitedCall.Negotiate);
 
     [Function("AgentNegotiate")]
     [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["rate_limited", "forbidden_role", "realtime_unavailable", "realtime_disabled"])]
     public Task<IActionResult> AgentNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/negotiate")] HttpRequest req) =>
-        api.Run(req, async ct =>
-        {
-            var agent = await api.AgentAsync(req, ct);
-            ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
-            limits.Take(LimitedCall.Negotiate, agent.UserId);
-            return ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct));
-        });
+        api.ForAgent(req, async (agent, ct) =>
+            ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct)), limit: LimitedCall.Negotiate, staffOnly: ErrorCatalog.ForbiddenRoleView);
 }

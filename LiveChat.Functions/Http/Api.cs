@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using LiveChat.Core;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
+using LiveChat.Core.Limits;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Telemetry;
@@ -19,8 +20,8 @@ namespace LiveChat.Functions.Http;
 /// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
 /// any failure into problem+json.
 /// </summary>
-public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, StorageInitializer storage, IOptions<LiveChatOptions> options,
-    ILogger<Api> log)
+public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, CallerLimits limits, StorageInitializer storage,
+    IOptions<LiveChatOptions> options, ILogger<Api> log)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -30,11 +31,34 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         NumberHandling = JsonNumberHandling.Strict,
     };
 
-    public Task<AgentCaller> AgentAsync(HttpRequest req, CancellationToken ct) =>
+    Task<AgentCaller> AgentAsync(HttpRequest req, CancellationToken ct) =>
         agents.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
 
-    public Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
+    Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
         machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
+
+    /// <summary>A machine's call: its token resolved, then the call's rate limit (if it has one) taken for the machine.</summary>
+    public Task<IActionResult> ForMachine(HttpRequest req, Func<MachineCaller, CancellationToken, Task<ApiResult>> handle, LimitedCall? limit = null) =>
+        Run(req, async ct =>
+        {
+            var machine = await MachineAsync(req, ct);
+            if (limit is { } call) limits.Take(call, machine.MachineId);
+            return await handle(machine, ct);
+        });
+
+    /// <summary>
+    /// An agent's call: the user resolved; a staff-only call refuses other roles (<paramref name="staffOnly"/>, the
+    /// error to answer) before anything is read or counted; then the call's rate limit (if any) taken for the user.
+    /// </summary>
+    public Task<IActionResult> ForAgent(HttpRequest req, Func<AgentCaller, CancellationToken, Task<ApiResult>> handle, LimitedCall? limit = null,
+        LiveChatError? staffOnly = null) =>
+        Run(req, async ct =>
+        {
+            var agent = await AgentAsync(req, ct);
+            if (staffOnly is not null && !agent.IsStaff) throw staffOnly.Raise();
+            if (limit is { } call) limits.Take(call, agent.UserId);
+            return await handle(agent, ct);
+        });
 
     /// <summary>
     /// Runs one call within the request deadline (a store that fails or stalls past it is 503 with Retry-After) and
