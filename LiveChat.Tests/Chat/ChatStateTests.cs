@@ -186,11 +186,14 @@ public sealed class EndUnderContentionTests(OneAttemptApp app) : IClassFixture<O
     public async Task An_end_that_loses_every_race_answers_concurrent_update_and_never_reports_an_end_the_store_does_not_hold()
     {
         var lost = 0;
-        for (var round = 0; round < 8 && lost < 2; round++)
+        for (var round = 0; round < 20 && lost < 2; round++)
         {
             var chat = await app.ChatAsync();
             var sessionId = await chat.StartSessionAsync();
-            var posts = Enumerable.Range(0, 60).Select(i => chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = $"m{i}" })).ToList();
+            // Both sides post, so the session is written (counted) all through the end's read-then-replace.
+            var posts = Enumerable.Range(0, 60).Select(i => i % 2 == 0
+                ? chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = $"m{i}" })
+                : chat.Agent.PostJsonAsync($"/api/tickets/{chat.TicketId}/chat/messages", new { body = $"a{i}" })).ToList();
             await Task.Delay(20);
             var answer = await chat.Agent.PostAsync($"/api/chat/sessions/{sessionId}/end", null);
             await Task.WhenAll(posts);
@@ -206,6 +209,6 @@ public sealed class EndUnderContentionTests(OneAttemptApp app) : IClassFixture<O
             Assert.True(answer.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "409 concurrent_update without Retry-After");
             lost++;
         }
-        Assert.True(lost > 0, "no end lost its race in 8 rounds: the test did not exercise contention");
+        Assert.True(lost > 0, "no end lost its race in 20 rounds: the test did not exercise contention");
     }
 }
