@@ -24,7 +24,10 @@ rm -rf "$results"
 export LIVECHAT_TEST_RESULTS="$results"
 # Every process this run starts inherits the marker, so the safety net below stops exactly those.
 export LIVECHAT_TEST_RUN="test-$$-$(date +%s%N)"
-dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+# A test stuck for 5 minutes (the longest takes about 30 s) is stopped and named, so a hang fails the run instead
+# of holding it; xunit.runner.json also names any test still running after 60 s.
+dotnet test LiveChat.sln --configuration Release --logger "trx;LogFileName=results.trx" --results-directory "$results" \
+  --blame-hang --blame-hang-timeout 5m --blame-hang-dump-type none "$@"
 status=$?
 # A safety net for a test process that died before its exit handlers ran: nothing this run started outlives it, and
 # nothing else is touched (a ./run.sh of this checkout keeps running).
