@@ -10,11 +10,6 @@ namespace LiveChat.Core.Chat;
 /// <summary>Who may reach which ticket and session: an agent only its tenant's tickets, a machine only tickets linked to it.</summary>
 public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
 {
-    public static void RequireStaff(AgentCaller agent, LiveChatError error)
-    {
-        if (!agent.IsStaff) throw error.Raise();
-    }
-
     /// <summary>Point read; another tenant's ticket is reported exactly like a missing one.</summary>
     public Task<TicketDocument> TicketForAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
         tickets.ForAgentAsync(agent, ticketId, ct);

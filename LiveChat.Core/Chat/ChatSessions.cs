@@ -24,7 +24,7 @@ public sealed class ChatSessions(
     /// </summary>
     public async Task<StartSessionResult> StartAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRole);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRole);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         if (ticket.MachineId is null) throw ErrorCatalog.TicketHasNoMachine.Raise();
         var machine = await store.Machines.ReadOrNullAsync<MachineDocument>(ticket.MachineId, ticket.MachineId, ct)
@@ -118,7 +118,7 @@ public sealed class ChatSessions(
 
     public async Task<OkResult> EndAsync(AgentCaller agent, string sessionId, CancellationToken ct)
     {
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleEnd);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleEnd);
         var query = new QueryDefinition("SELECT * FROM c WHERE c.id = @id AND c.tenantId = @tenantId")
             .WithParameter("@id", sessionId).WithParameter("@tenantId", agent.TenantId);
         var session = (await store.Sessions.QueryAsync<SessionDocument>(query, SessionDocument.TenantPrefix(agent.TenantId), ct, maxItems: 1)).FirstOrDefault()
@@ -151,7 +151,7 @@ public sealed class ChatSessions(
 
     public async Task<TicketSessionView> GetForTicketAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         if (ticket.MachineId is null) return new TicketSessionView(null, null, null, null, null, 0, MachineOnline: false, ticket.Reference, ticket.Subject);
 

@@ -50,8 +50,6 @@ public sealed class MachineInbox(CosmosStore store, TimeProvider time, ILogger<M
     /// </summary>
     public static readonly TimeSpan EndedKeptFor = TimeSpan.FromHours(1);
 
-    const int LookupChunk = 500;
-
     /// <summary>The machine's inbox: one point read; null before its first session.</summary>
     public async Task<InboxDocument?> ReadAsync(MachineCaller machine, CancellationToken ct) =>
         await store.MachineInboxes.ReadOrNullAsync<InboxDocument>(machine.MachineId, machine.MachineId, ct) is { } inbox
@@ -106,12 +104,8 @@ public sealed class MachineInbox(CosmosStore store, TimeProvider time, ILogger<M
     /// </summary>
     public async Task<int> RepairAsync(IReadOnlyCollection<SessionStamp> sessions, CancellationToken ct)
     {
-        var inboxes = new Dictionary<string, InboxDocument>();
-        foreach (var chunk in sessions.Select(s => s.MachineId).Distinct().Chunk(LookupChunk))
-            foreach (var inbox in await store.MachineInboxes.QueryAsync<InboxDocument>(
-                         new QueryDefinition("SELECT * FROM c WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk),
-                         ContainerExtensions.AllPartitions, ct))
-                inboxes[inbox.Id] = inbox;
+        var inboxes = (await store.MachineInboxes.LookupByIdsAsync<InboxDocument>("SELECT * FROM c", sessions.Select(s => s.MachineId), ct))
+            .ToDictionary(i => i.Id);
 
         var repaired = 0;
         foreach (var stamp in sessions.Where(s => IsBehind(s, inboxes.GetValueOrDefault(s.MachineId)?.Sessions.GetValueOrDefault(s.Id))))

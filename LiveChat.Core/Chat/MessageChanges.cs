@@ -65,7 +65,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
 
     async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         return await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
     }
 

@@ -26,7 +26,7 @@ public sealed class MessagePages(CosmosStore store, ChatAccess access, MessageAt
         CancellationToken ct)
     {
         var page = ParsePage(after, limit);
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var session = await access.AgentActiveSessionAsync(agent, ticketId, ct);
         var (messages, next) = await PageAsync(ticketId, page, ct);
         return new MessageList(await MessageView.OfAsync(messages, attachments, ct), session is not null, session?.UnreadByAgent ?? 0, next);

@@ -32,7 +32,7 @@ public sealed partial class MessagePosting(
         CancellationToken ct)
     {
         var input = ValidatePost(request);
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var session = await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
         var verified = await attachments.VerifyAsync(AttachmentOwner.Agent(agent), input.AttachmentIds, ct);
         return await PostAsync(session, fromMachine: false, agent.UserId, new PersonSnapshot(agent.Name, agent.Email, agent.AvatarUrl),

@@ -22,7 +22,7 @@ public sealed class ReadReceipts(ChatAccess access, UnreadCounter counter, IOpti
         CancellationToken ct)
     {
         var ids = ValidateIds(request);
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var session = await access.AgentSessionAsync(agent, ticketId, ct);
         var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: false, ct);
         return new MarkReadResult(true, marked.Ids.Count);

@@ -22,7 +22,7 @@ public sealed class TicketHistory(CosmosStore store, ChatAccess access, MessageA
         long? until = null;
         if (!string.IsNullOrEmpty(before))
             until = long.TryParse(before, out var b) && b > 0 ? b : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.BeforeInvalid);
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         await access.TicketForAgentAsync(agent, ticketId, ct);
 
         var sessionQuery = new QueryDefinition(

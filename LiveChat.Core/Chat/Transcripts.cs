@@ -27,7 +27,7 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, MessagePag
     {
         var kind = (format ?? "json").ToLowerInvariant();
         if (kind is not ("json" or "txt" or "csv")) throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.TranscriptFormat);
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var ticket = await access.TicketForAgentAsync(agent, ticketId, ct);
         var sessions = await store.Sessions.QueryAsync<SessionDocument>(new QueryDefinition(
                 "SELECT * FROM c WHERE c.ticketId = @ticketId AND c.tenantId = @tenantId ORDER BY c.startedAt")

@@ -33,7 +33,7 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
 
     public async Task<TypingResult> FromAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
     {
-        ChatAccess.RequireStaff(agent, ErrorCatalog.ForbiddenRoleView);
+        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
         var session = await _sessions.GetOrAddAsync($"agent:{agent.TenantId}:{ticketId}", () => AgentSessionAsync(agent, ticketId, ct));
         return Signal(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
     }

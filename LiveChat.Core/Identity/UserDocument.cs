@@ -1,3 +1,4 @@
+using LiveChat.Core.Errors;
 using LiveChat.Core.Storage;
 using System.Text.Json.Serialization;
 
@@ -37,4 +38,10 @@ public sealed record AgentCaller(string UserId, string TenantId, string Role, st
 {
     public bool IsStaff => Roles.IsStaff(Role);
     public bool IsAdmin => Role.Equals(Roles.Admin, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Staff only (ADMIN, MANAGER, AGENT): anyone else gets <paramref name="refusal"/>.</summary>
+    public void RequireStaff(LiveChatError refusal)
+    {
+        if (!IsStaff) throw refusal.Raise();
+    }
 }

@@ -56,6 +56,19 @@ public static class ContainerExtensions
         return results.Count > maxItems ? results[..maxItems] : results;
     }
 
+    /// <summary>
+    /// Bulk lookup by id across partitions of a container partitioned by id: one query per 500 ids, not one read per
+    /// id. <paramref name="select"/> is the query up to its WHERE ("SELECT c.id, c.x FROM c").
+    /// </summary>
+    public static async Task<List<T>> LookupByIdsAsync<T>(this Container container, string select, IEnumerable<string> ids, CancellationToken ct)
+    {
+        var results = new List<T>();
+        foreach (var chunk in ids.Distinct().Chunk(500))
+            results.AddRange(await container.QueryAsync<T>(
+                new QueryDefinition($"{select} WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk), AllPartitions, ct));
+        return results;
+    }
+
     /// <summary>Create; false when an item with the same id or unique key already exists.</summary>
     public static Task<bool> TryCreateAsync<T>(this Container container, T item, string partitionKey, CancellationToken ct) =>
         container.TryCreateAsync(item, new PartitionKey(partitionKey), ct);

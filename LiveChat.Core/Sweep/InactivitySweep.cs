@@ -26,7 +26,6 @@ public sealed class InactivitySweep(
     ILogger<InactivitySweep> log)
 {
     const int PageSize = 1000;
-    const int LookupChunk = 500;
 
     readonly LiveChatOptions _limits = options.Value;
 
@@ -87,9 +86,9 @@ public sealed class InactivitySweep(
     async Task<(Dictionary<string, int> Reasons, int Corrected, bool Finished)> SweepPageAsync(IReadOnlyList<ActiveSession> page,
         DateTimeOffset deadline, CancellationToken ct)
     {
-        var tickets = (await LookupAsync<TicketLink>(store.Tickets, "SELECT c.id, c.machineId, c.activeSession FROM c", page.Select(s => s.TicketId), ct))
+        var tickets = (await store.Tickets.LookupByIdsAsync<TicketLink>("SELECT c.id, c.machineId, c.activeSession FROM c", page.Select(s => s.TicketId), ct))
             .ToDictionary(t => t.Id);
-        var machines = await LookupAsync<MachinePulse>(store.Machines, "SELECT c.id, c.lastHeartbeatAt FROM c", page.Select(s => s.MachineId), ct);
+        var machines = await store.Machines.LookupByIdsAsync<MachinePulse>("SELECT c.id, c.lastHeartbeatAt FROM c", page.Select(s => s.MachineId), ct);
         var heartbeats = machines.ToDictionary(m => m.Id, m => m.LastHeartbeatAt);
 
         var now = time.NowMs();
@@ -139,16 +138,6 @@ public sealed class InactivitySweep(
     sealed record ActiveSession(string Id, string TenantId, string MachineId, string TicketId, long LastActivityAt, long UnreadByMachine, long UnreadByAgent, long Version);
     sealed record TicketLink(string Id, string? MachineId, SessionClaim? ActiveSession);
     sealed record MachinePulse(string Id, long? LastHeartbeatAt);
-
-    /// <summary>Bulk lookup by id across partitions: one query per chunk of ids, not one read per session.</summary>
-    async Task<List<T>> LookupAsync<T>(Container container, string select, IEnumerable<string> ids, CancellationToken ct)
-    {
-        var results = new List<T>();
-        foreach (var chunk in ids.Distinct().Chunk(LookupChunk))
-            results.AddRange(await container.QueryAsync<T>(
-                new QueryDefinition($"{select} WHERE ARRAY_CONTAINS(@ids, c.id)").WithParameter("@ids", chunk), ContainerExtensions.AllPartitions, ct));
-        return results;
-    }
 
     /// <summary>
     /// Writes LIVE_CHAT_STARTED/ENDED events missing for sessions started or ended within the repair window, and

@@ -55,7 +55,7 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         Run(req, async ct =>
         {
             var agent = await AgentAsync(req, ct);
-            if (staffOnly is not null && !agent.IsStaff) throw staffOnly.Raise();
+            if (staffOnly is not null) agent.RequireStaff(staffOnly);
             if (limit is { } call) limits.Take(call, agent.UserId);
             return await handle(agent, ct);
         });
