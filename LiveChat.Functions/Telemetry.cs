@@ -85,13 +85,3 @@ public sealed class ExpectedAnswersAreNotErrors : BaseProcessor<Activity>
         span.GetTagItem(tag) is { } value && int.TryParse(Convert.ToString(value, CultureInfo.InvariantCulture), out var code)
         && code is 304 or 404 or 409 or 412);
 }
-
-/// <summary>Names the function for the metrics of everything the invocation does (store calls, pushes, the request).</summary>
-public sealed class FunctionNameMiddleware : IFunctionsWorkerMiddleware
-{
-    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
-    {
-        LiveChatTelemetry.EnterFunction(context.FunctionDefinition.Name);
-        return next(context);
-    }
-}

@@ -14,8 +14,27 @@ public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
     public Task<TicketDocument> TicketForAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
         tickets.ForAgentAsync(agent, ticketId, ct);
 
+    /// <summary>
+    /// The ACTIVE session the participant writes in, or null when the ticket has none: the machine's own session on
+    /// the ticket (another tenant's ticket is 404, a ticket linked to another machine 403), or for an agent the
+    /// session on the machine the ticket is linked to now (another tenant's ticket is 404).
+    /// </summary>
+    public Task<SessionDocument?> SessionOrNullAsync(ChatParticipant who, string ticketId, CancellationToken ct) =>
+        who.Machine is { } machine ? MachineSessionAsync(machine, ticketId, ct) : AgentSessionAsync(who.Agent!, ticketId, ct);
+
+    /// <summary><see cref="SessionOrNullAsync"/>, and session_not_active when there is none.</summary>
+    public async Task<SessionDocument> ActiveSessionAsync(ChatParticipant who, string ticketId, CancellationToken ct) =>
+        await SessionOrNullAsync(who, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
+
+    /// <summary>
+    /// The session whose unread count a message list shows: as <see cref="SessionOrNullAsync"/>, except that an agent
+    /// sees the ticket's claimed session on any machine (a relinked ticket's old session, until it is ended).
+    /// </summary>
+    public Task<SessionDocument?> ListedSessionOrNullAsync(ChatParticipant who, string ticketId, CancellationToken ct) =>
+        who.Machine is { } machine ? MachineSessionAsync(machine, ticketId, ct) : AgentActiveSessionAsync(who.Agent!, ticketId, ct);
+
     /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on the ticket's machine, if any.</summary>
-    public async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
+    async Task<SessionDocument?> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
         await ActiveSessionOnTicketMachineAsync(await TicketForAgentAsync(agent, ticketId, ct), ct);
 
     /// <summary>The ticket's ACTIVE session if it is on the machine the ticket is linked to now (after a relink, not before).</summary>
@@ -23,7 +42,7 @@ public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
         await ClaimedActiveSessionAsync(ticket, ct) is { } session && session.MachineId == ticket.MachineId ? session : null;
 
     /// <summary>The agent's tenant's ticket (404 otherwise) and its ACTIVE session on any machine, if any.</summary>
-    public async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
+    async Task<SessionDocument?> AgentActiveSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct) =>
         await ClaimedActiveSessionAsync(await TicketForAgentAsync(agent, ticketId, ct), ct);
 
     /// <summary>
@@ -39,7 +58,7 @@ public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
             : null;
 
     /// <summary>One single-partition query: the ACTIVE session of a ticket on a machine, if any.</summary>
-    public async Task<SessionDocument?> ActiveSessionAsync(string tenantId, string machineId, string ticketId, CancellationToken ct)
+    public async Task<SessionDocument?> ActiveSessionOnMachineAsync(string tenantId, string machineId, string ticketId, CancellationToken ct)
     {
         var query = new QueryDefinition("SELECT * FROM c WHERE c.activeKey = @activeKey")
             .WithParameter("@activeKey", SessionDocument.ActiveKeyFor(ticketId));
@@ -52,7 +71,7 @@ public sealed class ChatAccess(CosmosStore store, TenantTickets tickets)
     /// </summary>
     public async Task<SessionDocument?> MachineSessionAsync(MachineCaller machine, string ticketId, CancellationToken ct)
     {
-        var session = await ActiveSessionAsync(machine.TenantId, machine.MachineId, ticketId, ct);
+        var session = await ActiveSessionOnMachineAsync(machine.TenantId, machine.MachineId, ticketId, ct);
         if (session is not null) return session;
 
         var ticket = await store.Tickets.ReadOrNullAsync<TicketDocument>(ticketId, ticketId, ct);

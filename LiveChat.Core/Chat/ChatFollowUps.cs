@@ -26,7 +26,7 @@ public sealed class ChatFollowUps(CosmosStore store, ChatAccess access, ChatSess
 
     public async Task MachineUnlinkedAsync(TicketDocument ticket, string previousMachineId, CancellationToken ct)
     {
-        if (await access.ActiveSessionAsync(ticket.TenantId, previousMachineId, ticket.Id, ct) is { } active)
+        if (await access.ActiveSessionOnMachineAsync(ticket.TenantId, previousMachineId, ticket.Id, ct) is { } active)
             await sessions.TryEndAsync(active, s => s with { EndReason = EndReasons.TicketWithoutMachine }, ct);
     }
 }

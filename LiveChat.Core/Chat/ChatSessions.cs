@@ -78,7 +78,7 @@ public sealed class ChatSessions(
         }
         // The machine's unique key found an ACTIVE session of this ticket that no claim named (one written before
         // claims existed, or by hand): that one becomes the claimed session.
-        var existing = await access.ActiveSessionAsync(session.TenantId, session.MachineId, ticket.Id, ct) ?? throw ErrorCatalog.ConcurrentUpdate.Raise();
+        var existing = await access.ActiveSessionOnMachineAsync(session.TenantId, session.MachineId, ticket.Id, ct) ?? throw ErrorCatalog.ConcurrentUpdate.Raise();
         await store.Tickets.PatchOrNullAsync<TicketDocument>(ticket.Id, ticket.Id,
             [PatchOperation.Set("/activeSession", new SessionClaim(existing.Id, existing.MachineId, time.NowMs()))], ct);
         return new StartSessionResult(existing.Id, IsNew: false);

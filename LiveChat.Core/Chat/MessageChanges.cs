@@ -19,32 +19,33 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
 {
     readonly LiveChatOptions _limits = options.Value;
 
-    public async Task<MessageChange> EditByMachineAsync(MachineCaller machine, string ticketId, string messageId, EditMessageRequest request,
+    public async Task<MessageChange> EditAsync(ChatParticipant who, string ticketId, string messageId, EditMessageRequest request,
         CancellationToken ct)
     {
         var body = ValidBody(request);
-        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
-        return await EditAsync(session, messageId, m => m.FromMachine, body, ct);
+        var session = await access.ActiveSessionAsync(who, ticketId, ct);
+        var (_, edited) = await ChangeAsync(session, messageId, who,
+            (m, now) => m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)] }, ct);
+        events.MessageUpdatedIn(session, edited);
+        return new MessageChange(edited.Id, edited.EditedAt, null);
     }
 
-    public async Task<MessageChange> EditByAgentAsync(AgentCaller agent, string ticketId, string messageId, EditMessageRequest request,
-        CancellationToken ct)
+    public async Task<MessageChange> DeleteAsync(ChatParticipant who, string ticketId, string messageId, CancellationToken ct)
     {
-        var body = ValidBody(request);
-        var session = await AgentSessionAsync(agent, ticketId, ct);
-        return await EditAsync(session, messageId, m => !m.FromMachine && m.AuthorId == agent.UserId, body, ct);
-    }
-
-    public async Task<MessageChange> DeleteByMachineAsync(MachineCaller machine, string ticketId, string messageId, CancellationToken ct)
-    {
-        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
-        return await DeleteAsync(session, messageId, m => m.FromMachine, ct);
-    }
-
-    public async Task<MessageChange> DeleteByAgentAsync(AgentCaller agent, string ticketId, string messageId, CancellationToken ct)
-    {
-        var session = await AgentSessionAsync(agent, ticketId, ct);
-        return await DeleteAsync(session, messageId, m => !m.FromMachine && m.AuthorId == agent.UserId, ct);
+        var session = await access.ActiveSessionAsync(who, ticketId, ct);
+        // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
+        var (m, tombstone) = await ChangeAsync(session, messageId, who, (m, now) => m with
+        {
+            Body = "", Attachments = [], DeletedAt = now,
+            ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
+        }, ct);
+        foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
+        // The reader is the other side: the machine reads the agent's messages and the other way round.
+        var unread = m.FromMachine ? m.ReadByAgentAt is null : m.ReadByMachineAt is null;
+        var current = unread ? await counter.LowerAsync(session, forMachine: !m.FromMachine, 1, ct) : session;
+        events.MessageDeletedIn(current, tombstone);
+        if (unread) events.UnreadChangedIn(current);
+        return new MessageChange(m.Id, m.EditedAt, tombstone.DeletedAt);
     }
 
     /// <summary>A message's current state and its earlier bodies: ADMIN and MANAGER only.</summary>
@@ -63,16 +64,10 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
         return body.Length > 0 ? body : throw ErrorCatalog.MessageEmpty.Raise();
     }
 
-    async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
-    {
-        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
-        return await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
-    }
-
     /// <summary>The checks an edit or a delete makes, on the message as read (again after a lost race).</summary>
-    MessageDocument Changeable(SessionDocument session, MessageDocument m, Func<MessageDocument, bool> isAuthor)
+    MessageDocument Changeable(SessionDocument session, MessageDocument m, ChatParticipant who)
     {
-        if (!isAuthor(m)) throw ErrorCatalog.NotMessageAuthor.Raise();
+        if (!who.Wrote(m)) throw ErrorCatalog.NotMessageAuthor.Raise();
         if (m.SessionId != session.Id) throw ErrorCatalog.SessionNotActive.Raise(); // its own session has ended
         if (m.DeletedAt is not null) throw ErrorCatalog.MessageDeleted.Raise();
         if (time.NowMs() - m.CreatedAt > (long)_limits.EditWindow.TotalMilliseconds) throw ErrorCatalog.EditWindowPassed.Raise();
@@ -84,38 +79,12 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
     /// edit never overwrites a concurrent delete or mark-read. Returns the message as it was and as it is now.
     /// </summary>
     async Task<(MessageDocument Before, MessageDocument After)> ChangeAsync(SessionDocument session, string messageId,
-        Func<MessageDocument, bool> isAuthor, Func<MessageDocument, long, MessageDocument> change, CancellationToken ct)
+        ChatParticipant who, Func<MessageDocument, long, MessageDocument> change, CancellationToken ct)
     {
         var current = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, session.TicketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
         var before = current;
         var after = await store.Messages.UpdateIfUnchangedAsync(current, messageId, session.TicketId,
-            m => change(before = Changeable(session, m, isAuthor), time.NowMs()) with { ETag = null }, _limits.MaxConcurrentUpdateAttempts, ct);
+            m => change(before = Changeable(session, m, who), time.NowMs()) with { ETag = null }, _limits.MaxConcurrentUpdateAttempts, ct);
         return (before, after ?? throw ErrorCatalog.MessageNotFound.Raise());
-    }
-
-    async Task<MessageChange> EditAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, string body,
-        CancellationToken ct)
-    {
-        var (_, edited) = await ChangeAsync(session, messageId, isAuthor,
-            (m, now) => m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)] }, ct);
-        events.MessageUpdatedIn(session, edited);
-        return new MessageChange(edited.Id, edited.EditedAt, null);
-    }
-
-    async Task<MessageChange> DeleteAsync(SessionDocument session, string messageId, Func<MessageDocument, bool> isAuthor, CancellationToken ct)
-    {
-        // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
-        var (m, tombstone) = await ChangeAsync(session, messageId, isAuthor, (m, now) => m with
-        {
-            Body = "", Attachments = [], DeletedAt = now,
-            ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
-        }, ct);
-        foreach (var attachment in m.Attachments) await blobs.DeleteAsync(attachment.Id, ct);
-        // The reader is the other side: the machine reads the agent's messages and the other way round.
-        var unread = m.FromMachine ? m.ReadByAgentAt is null : m.ReadByMachineAt is null;
-        var current = unread ? await counter.LowerAsync(session, forMachine: !m.FromMachine, 1, ct) : session;
-        events.MessageDeletedIn(current, tombstone);
-        if (unread) events.UnreadChangedIn(current);
-        return new MessageChange(m.Id, m.EditedAt, tombstone.DeletedAt);
     }
 }

@@ -1,5 +1,4 @@
 using LiveChat.Core.Errors;
-using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
 using Microsoft.Azure.Cosmos;
@@ -12,24 +11,18 @@ public sealed class MessagePages(CosmosStore store, ChatAccess access, MessageAt
 {
     readonly LiveChatOptions _limits = options.Value;
 
-    public async Task<MessageList> ListForMachineAsync(MachineCaller machine, string ticketId, string? since, string? limit,
-        CancellationToken ct)
+    /// <summary>
+    /// A page of the ticket's messages. A machine sees them only while its session is active (the reference's
+    /// listMachineMessages answers nothing otherwise); an agent always sees the ticket's.
+    /// </summary>
+    public async Task<MessageList> ListAsync(ChatParticipant who, string ticketId, string? cursor, string? limit, CancellationToken ct)
     {
-        var page = ParsePage(since, limit);
-        var session = await access.MachineSessionAsync(machine, ticketId, ct);
-        if (session is null) return new MessageList([], HasSession: false, UnreadCount: 0, NextCursor: null);
+        var page = ParsePage(cursor, limit);
+        var session = await access.ListedSessionOrNullAsync(who, ticketId, ct);
+        if (session is null && who.IsMachine) return new MessageList([], HasSession: false, UnreadCount: 0, NextCursor: null);
         var (messages, next) = await PageAsync(ticketId, page, ct);
-        return new MessageList(await MessageView.OfAsync(messages, attachments, ct), true, session.UnreadByMachine, next);
-    }
-
-    public async Task<MessageList> ListForAgentAsync(AgentCaller agent, string ticketId, string? after, string? limit,
-        CancellationToken ct)
-    {
-        var page = ParsePage(after, limit);
-        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
-        var session = await access.AgentActiveSessionAsync(agent, ticketId, ct);
-        var (messages, next) = await PageAsync(ticketId, page, ct);
-        return new MessageList(await MessageView.OfAsync(messages, attachments, ct), session is not null, session?.UnreadByAgent ?? 0, next);
+        var unread = session is null ? 0 : who.UnreadIn(session);
+        return new MessageList(await MessageView.OfAsync(messages, attachments, ct), session is not null, unread, next);
     }
 
     internal sealed record PageRequest(MessageCursor? After, int Limit);

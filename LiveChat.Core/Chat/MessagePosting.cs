@@ -19,24 +19,12 @@ public sealed partial class MessagePosting(
 {
     readonly LiveChatOptions _limits = options.Value;
 
-    public async Task<PostMessageResult> PostFromMachineAsync(MachineCaller machine, string ticketId, PostMessageRequest request,
-        CancellationToken ct)
+    public async Task<PostMessageResult> PostAsync(ChatParticipant who, string ticketId, PostMessageRequest request, CancellationToken ct)
     {
         var input = ValidatePost(request);
-        var session = await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
-        var verified = await attachments.VerifyAsync(AttachmentOwner.Machine(machine), input.AttachmentIds, ct);
-        return await PostAsync(session, fromMachine: true, session.ClientAuthorId, session.ClientSnapshot, input, verified, ct);
-    }
-
-    public async Task<PostMessageResult> PostFromAgentAsync(AgentCaller agent, string ticketId, PostMessageRequest request,
-        CancellationToken ct)
-    {
-        var input = ValidatePost(request);
-        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
-        var session = await access.AgentSessionAsync(agent, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise();
-        var verified = await attachments.VerifyAsync(AttachmentOwner.Agent(agent), input.AttachmentIds, ct);
-        return await PostAsync(session, fromMachine: false, agent.UserId, new PersonSnapshot(agent.Name, agent.Email, agent.AvatarUrl),
-            input, verified, ct);
+        var session = await access.ActiveSessionAsync(who, ticketId, ct);
+        var verified = await attachments.VerifyAsync(who.AttachmentOwner, input.AttachmentIds, ct);
+        return await StoreAsync(session, who, input, verified, ct);
     }
 
     sealed record PostInput(string Body, string? ClientMessageId, IReadOnlyList<string> AttachmentIds);
@@ -59,25 +47,25 @@ public sealed partial class MessagePosting(
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex ClientMessageIdPattern();
 
-    async Task<PostMessageResult> PostAsync(SessionDocument session, bool fromMachine, string authorId, PersonSnapshot author,
-        PostInput input, IReadOnlyList<AttachmentRef> verified, CancellationToken ct)
+    async Task<PostMessageResult> StoreAsync(SessionDocument session, ChatParticipant who, PostInput input,
+        IReadOnlyList<AttachmentRef> verified, CancellationToken ct)
     {
         var now = clock.Next(session.TicketId);
         var message = new MessageDocument
         {
-            Id = MessageDocument.IdFor(session.Id, fromMachine ? $"machine:{session.MachineId}" : $"agent:{authorId}", input.ClientMessageId),
+            Id = MessageDocument.IdFor(session.Id, who.SenderKey, input.ClientMessageId),
             TicketId = session.TicketId,
             TenantId = session.TenantId,
             SessionId = session.Id,
-            AuthorId = authorId,
-            AuthorSnapshot = author,
-            FromMachine = fromMachine,
+            AuthorId = who.AuthorIdIn(session),
+            AuthorSnapshot = who.AuthorIn(session),
+            FromMachine = who.IsMachine,
             Body = input.Body,
             Attachments = verified,
             CreatedAt = now,
             ClientMessageId = input.ClientMessageId,
-            ReadByMachineAt = fromMachine ? now : null,
-            ReadByAgentAt = fromMachine ? null : now,
+            ReadByMachineAt = who.IsMachine ? now : null,
+            ReadByAgentAt = who.IsMachine ? null : now,
         };
         if (!await store.Messages.TryCreateAsync(message, message.TicketId, ct))
             return await CompleteRetryAsync(session, message, ct);

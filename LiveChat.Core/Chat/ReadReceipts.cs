@@ -1,5 +1,4 @@
 using LiveChat.Core.Errors;
-using LiveChat.Core.Identity;
 using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Chat;
@@ -9,22 +8,11 @@ public sealed class ReadReceipts(ChatAccess access, UnreadCounter counter, IOpti
 {
     readonly LiveChatOptions _limits = options.Value;
 
-    public async Task<MarkReadResult> MarkReadByMachineAsync(MachineCaller machine, string ticketId, MarkReadRequest request,
-        CancellationToken ct)
+    public async Task<MarkReadResult> MarkReadAsync(ChatParticipant who, string ticketId, MarkReadRequest request, CancellationToken ct)
     {
         var ids = ValidateIds(request);
-        var session = await access.MachineSessionAsync(machine, ticketId, ct);
-        var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: true, ct);
-        return new MarkReadResult(true, marked.Ids.Count);
-    }
-
-    public async Task<MarkReadResult> MarkReadByAgentAsync(AgentCaller agent, string ticketId, MarkReadRequest request,
-        CancellationToken ct)
-    {
-        var ids = ValidateIds(request);
-        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
-        var session = await access.AgentSessionAsync(agent, ticketId, ct);
-        var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: false, ct);
+        var session = await access.SessionOrNullAsync(who, ticketId, ct);
+        var marked = await counter.MarkReadAsync(session, ticketId, ids, byMachine: who.IsMachine, ct);
         return new MarkReadResult(true, marked.Ids.Count);
     }
 

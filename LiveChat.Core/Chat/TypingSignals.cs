@@ -1,6 +1,5 @@
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
-using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 
 namespace LiveChat.Core.Chat;
@@ -24,28 +23,25 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
     readonly ExpiringCache<(string Tenant, string Ticket), string?> _ticketMachines = new(time, TicketCacheFor);
     readonly ExpiringCache<(string Session, string Sender), bool> _recentPushes = new(time, PushEvery);
 
-    public async Task<TypingResult> FromMachineAsync(MachineCaller machine, string ticketId, CancellationToken ct)
+    public async Task<TypingResult> SignalAsync(ChatParticipant who, string ticketId, CancellationToken ct)
     {
-        var session = await _sessions.GetOrAddAsync($"machine:{machine.MachineId}:{ticketId}",
-            async () => await access.MachineSessionAsync(machine, ticketId, ct) ?? throw ErrorCatalog.SessionNotActive.Raise());
-        return Signal(session, fromMachine: true, $"machine:{machine.MachineId}", session.ClientSnapshot.Name);
+        // An agent's lookup is shared by the tenant's agents: any of them finds the same session.
+        var lookup = who.Machine is { } machine ? $"machine:{machine.MachineId}:{ticketId}" : $"agent:{who.TenantId}:{ticketId}";
+        var session = await _sessions.GetOrAddAsync(lookup, () => SessionAsync(who, ticketId, ct));
+        if (!_recentPushes.TryAdd((session.Id, who.SenderKey), true)) return new TypingResult(Pushed: false);
+        events.TypingIn(session, who.IsMachine, who.AuthorIn(session).Name);
+        return new TypingResult(Pushed: true);
     }
 
-    public async Task<TypingResult> FromAgentAsync(AgentCaller agent, string ticketId, CancellationToken ct)
+    async Task<SessionDocument> SessionAsync(ChatParticipant who, string ticketId, CancellationToken ct)
     {
-        agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
-        var session = await _sessions.GetOrAddAsync($"agent:{agent.TenantId}:{ticketId}", () => AgentSessionAsync(agent, ticketId, ct));
-        return Signal(session, fromMachine: false, $"agent:{agent.UserId}", agent.Name);
-    }
-
-    async Task<SessionDocument> AgentSessionAsync(AgentCaller agent, string ticketId, CancellationToken ct)
-    {
+        if (who.Agent is not { } agent) return await access.ActiveSessionAsync(who, ticketId, ct);
         var key = (agent.TenantId, ticketId);
         var wasCached = _ticketMachines.TryGet(key, out var machineId);
         if (!wasCached) machineId = await TicketMachineAsync(agent, ticketId, ct);
-        var session = machineId is null ? null : await access.ActiveSessionAsync(agent.TenantId, machineId, ticketId, ct);
+        var session = machineId is null ? null : await access.ActiveSessionOnMachineAsync(agent.TenantId, machineId, ticketId, ct);
         if (session is null && wasCached && await TicketMachineAsync(agent, ticketId, ct) is { } relinked && relinked != machineId)
-            session = await access.ActiveSessionAsync(agent.TenantId, relinked, ticketId, ct);
+            session = await access.ActiveSessionOnMachineAsync(agent.TenantId, relinked, ticketId, ct);
         return session ?? throw ErrorCatalog.SessionNotActive.Raise();
     }
 
@@ -54,12 +50,5 @@ public sealed class TypingSignals(ChatAccess access, ChatEvents events, TimeProv
         var machineId = (await access.TicketForAgentAsync(agent, ticketId, ct)).MachineId;
         _ticketMachines.Set((agent.TenantId, ticketId), machineId);
         return machineId;
-    }
-
-    TypingResult Signal(SessionDocument session, bool fromMachine, string sender, string name)
-    {
-        if (!_recentPushes.TryAdd((session.Id, sender), true)) return new TypingResult(Pushed: false);
-        events.TypingIn(session, fromMachine, name);
-        return new TypingResult(Pushed: true);
     }
 }

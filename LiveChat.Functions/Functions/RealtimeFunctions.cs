@@ -15,16 +15,18 @@ namespace LiveChat.Functions.Functions;
 public sealed class RealtimeFunctions(Api api, RealtimePublisher publisher)
 {
     [Function("MachineNegotiate")]
-    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["rate_limited", "realtime_unavailable", "realtime_disabled"])]
+    [ApiOperation(Caller.Machine, typeof(NegotiateResult), "SignalR client URL and access token for the machine", Errors = ["realtime_unavailable", "realtime_disabled"])]
+    [RateLimited(LimitedCall.Negotiate)]
     public Task<IActionResult> MachineNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/negotiate")] HttpRequest req) =>
         api.ForMachine(req, async (machine, ct) =>
-            ApiResult.Ok(await publisher.NegotiateForMachineAsync(machine, ct)), limit: LimitedCall.Negotiate);
+            ApiResult.Ok(await publisher.NegotiateForMachineAsync(machine, ct)));
 
     [Function("AgentNegotiate")]
-    [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["rate_limited", "forbidden_role", "realtime_unavailable", "realtime_disabled"])]
+    [ApiOperation(Caller.Agent, typeof(NegotiateResult), "SignalR client URL and access token for the agent (staff)", Errors = ["realtime_unavailable", "realtime_disabled"])]
+    [RateLimited(LimitedCall.Negotiate), StaffOnly]
     public Task<IActionResult> AgentNegotiate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/negotiate")] HttpRequest req) =>
         api.ForAgent(req, async (agent, ct) =>
-            ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct)), limit: LimitedCall.Negotiate, staffOnly: ErrorCatalog.ForbiddenRoleView);
+            ApiResult.Ok(await publisher.NegotiateForAgentAsync(agent, ct)));
 }

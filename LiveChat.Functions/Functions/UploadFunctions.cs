@@ -11,20 +11,16 @@ namespace LiveChat.Functions.Functions;
 public sealed class UploadFunctions(Api api, Uploads uploads)
 {
     [Function("GenerateMachineUploadUrl")]
-    [ApiOperation(Caller.Machine, typeof(UploadTicket), "A create-only upload URL for one attachment", Request = typeof(UploadRequest), Errors = ["rate_limited", "validation_failed", "file_type_not_allowed", "file_too_large"])]
+    [ApiOperation(Caller.Machine, typeof(UploadTicket), "A create-only upload URL for one attachment", Request = typeof(UploadRequest), Errors = ["validation_failed", "file_type_not_allowed", "file_too_large"])]
+    [RateLimited(LimitedCall.Uploads)]
     public Task<IActionResult> GenerateMachineUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "machine/uploads")] HttpRequest req) =>
-        api.ForMachine(req, async (machine, ct) =>
-        {
-            var owner = AttachmentOwner.Machine(machine);
-            return ApiResult.Ok(await uploads.CreateAsync(owner, await Api.ReadAsync<UploadRequest>(req, ct), ct));
-        }, limit: LimitedCall.Uploads);
+        api.ForParticipant(req, async (who, ct) => ApiResult.Ok(await uploads.CreateAsync(who.AttachmentOwner, await Api.ReadAsync<UploadRequest>(req, ct), ct)));
 
     [Function("GenerateAgentUploadUrl")]
-    [ApiOperation(Caller.Agent, typeof(UploadTicket), "A create-only upload URL for one attachment (staff)", Request = typeof(UploadRequest), Errors = ["rate_limited", "validation_failed", "file_type_not_allowed", "file_too_large", "forbidden_role"])]
+    [ApiOperation(Caller.Agent, typeof(UploadTicket), "A create-only upload URL for one attachment (staff)", Request = typeof(UploadRequest), Errors = ["validation_failed", "file_type_not_allowed", "file_too_large", "forbidden_role"])]
+    [RateLimited(LimitedCall.Uploads)]
     public Task<IActionResult> GenerateAgentUploadUrl(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "agent/uploads")] HttpRequest req) =>
-        api.ForAgent(req, async (agent, ct) =>
-            ApiResult.Ok(await uploads.CreateAsync(AttachmentOwner.Agent(agent), await Api.ReadAsync<UploadRequest>(req, ct), ct)),
-            limit: LimitedCall.Uploads, staffOnly: Core.Errors.ErrorCatalog.ForbiddenRoleView);
+        api.ForParticipant(req, async (who, ct) => ApiResult.Ok(await uploads.CreateAsync(who.AttachmentOwner, await Api.ReadAsync<UploadRequest>(req, ct), ct)));
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LiveChat.Core;
+using LiveChat.Core.Chat;
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Limits;
@@ -31,34 +32,65 @@ public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines
         NumberHandling = JsonNumberHandling.Strict,
     };
 
-    Task<AgentCaller> AgentAsync(HttpRequest req, CancellationToken ct) =>
-        agents.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
-
-    Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
-        machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
-
-    /// <summary>A machine's call: its token resolved, then the call's rate limit (if it has one) taken for the machine.</summary>
-    public Task<IActionResult> ForMachine(HttpRequest req, Func<MachineCaller, CancellationToken, Task<ApiResult>> handle, LimitedCall? limit = null) =>
+    /// <summary>A machine's call: its token resolved, then its rate limit (if it declares one) taken for the machine.</summary>
+    public Task<IActionResult> ForMachine(HttpRequest req, Func<MachineCaller, CancellationToken, Task<ApiResult>> handle) =>
         Run(req, async ct =>
         {
+            var function = Declared(req, Caller.Machine);
             var machine = await MachineAsync(req, ct);
-            if (limit is { } call) limits.Take(call, machine.MachineId);
+            TakeLimit(function, machine.MachineId);
             return await handle(machine, ct);
         });
 
     /// <summary>
-    /// An agent's call: the user resolved; a staff-only call refuses other roles (<paramref name="staffOnly"/>, the
-    /// error to answer) before anything is read or counted; then the call's rate limit (if any) taken for the user.
+    /// An agent's call: the user resolved; a [StaffOnly] call refuses other roles before anything is read or counted;
+    /// then its rate limit (if it declares one) taken for the user.
     /// </summary>
-    public Task<IActionResult> ForAgent(HttpRequest req, Func<AgentCaller, CancellationToken, Task<ApiResult>> handle, LimitedCall? limit = null,
-        LiveChatError? staffOnly = null) =>
+    public Task<IActionResult> ForAgent(HttpRequest req, Func<AgentCaller, CancellationToken, Task<ApiResult>> handle) =>
         Run(req, async ct =>
         {
+            var function = Declared(req, Caller.Agent);
             var agent = await AgentAsync(req, ct);
-            if (staffOnly is not null) agent.RequireStaff(staffOnly);
-            if (limit is { } call) limits.Take(call, agent.UserId);
+            if (function.StaffOnly) agent.RequireStaff(ErrorCatalog.ForbiddenRoleView);
+            TakeLimit(function, agent.UserId);
             return await handle(agent, ct);
         });
+
+    /// <summary>
+    /// A call both sides make (one Core method, one trigger each): the caller of the kind the function declares, as a
+    /// <see cref="ChatParticipant"/> (an agent who is not staff is refused there), then the rate limit taken for it.
+    /// </summary>
+    public Task<IActionResult> ForParticipant(HttpRequest req, Func<ChatParticipant, CancellationToken, Task<ApiResult>> handle) =>
+        Run(req, async ct =>
+        {
+            var function = Declared(req, caller: null);
+            var who = function.Operation.Caller == Caller.Machine
+                ? ChatParticipant.Of(await MachineAsync(req, ct))
+                : ChatParticipant.Of(await AgentAsync(req, ct));
+            TakeLimit(function, who.LimitKey);
+            return await handle(who, ct);
+        });
+
+    Task<MachineCaller> MachineAsync(HttpRequest req, CancellationToken ct) =>
+        machines.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
+
+    Task<AgentCaller> AgentAsync(HttpRequest req, CancellationToken ct) =>
+        agents.AuthenticateAsync(req.Headers.Authorization.ToString(), ct);
+
+    void TakeLimit(ApiFunction function, string caller)
+    {
+        if (function.Limit is { } call) limits.Take(call, caller);
+    }
+
+    /// <summary>The invoked function's declarations, as <see cref="ApiFunctionMiddleware"/> found them.</summary>
+    static ApiFunction Declared(HttpRequest req, Caller? caller)
+    {
+        var function = req.HttpContext.Features.Get<ApiFunction>()
+            ?? throw new InvalidOperationException("No ApiFunction for this request: is ApiFunctionMiddleware registered?");
+        if (caller is not null && function.Operation.Caller != caller)
+            throw new InvalidOperationException($"{function.Name} declares a {function.Operation.Caller} caller.");
+        return function;
+    }
 
     /// <summary>
     /// Runs one call within the request deadline (a store that fails or stalls past it is 503 with Retry-After) and

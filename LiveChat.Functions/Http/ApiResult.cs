@@ -71,6 +71,8 @@ public sealed class ApiResult(int status, object? body, string contentType = "ap
 
     public static ApiResult Ok(object body) => new(StatusCodes.Status200OK, body);
     public static ApiResult Created(object body) => new(StatusCodes.Status201Created, body);
+    /// <summary>201 for a message just stored, 200 for an idempotent retry of one.</summary>
+    public static ApiResult CreatedOrOk(Core.Chat.PostMessageResult posted) => posted.Created ? Created(posted) : Ok(posted);
     public static ApiResult Accepted(object body) => new(StatusCodes.Status202Accepted, body);
 
     /// <summary>RFC 9457 problem details with the stable code.</summary>

@@ -36,12 +36,12 @@ public static class OpenApiContract
             ["Problem"] = Schema(typeof(ProblemDocument)),
         };
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var (function, trigger, operation) in HttpFunctions())
+        foreach (var function in ApiFunction.All)
         {
-            var path = "/api/" + trigger.Route;
+            var path = "/api/" + function.Trigger.Route;
             if (!paths.TryGetValue(path, out var item)) paths[path] = item = [];
-            foreach (var verb in trigger.Methods ?? [])
-                item[verb.ToLowerInvariant()] = Operation(function, trigger.Route!, operation, schemas);
+            foreach (var verb in function.Trigger.Methods ?? [])
+                item[verb.ToLowerInvariant()] = Operation(function, schemas);
         }
 
         return new JsonObject
@@ -76,20 +76,10 @@ public static class OpenApiContract
         };
     }
 
-    /// <summary>Every HTTP-triggered function of the app, in name order.</summary>
-    public static IEnumerable<(string Function, HttpTriggerAttribute Trigger, ApiOperationAttribute? Operation)> HttpFunctions() =>
-        typeof(OpenApiContract).Assembly.GetTypes().SelectMany(t => t.GetMethods())
-            .Select(m => (Function: m.GetCustomAttribute<FunctionAttribute>()?.Name,
-                Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(a => a is not null),
-                Operation: m.GetCustomAttribute<ApiOperationAttribute>()))
-            .Where(f => f.Function is not null && f.Trigger is not null)
-            .OrderBy(f => f.Function, StringComparer.Ordinal)
-            .Select(f => (f.Function!, f.Trigger!, f.Operation));
-
-    static JsonObject Operation(string function, string route, ApiOperationAttribute? operation, SortedDictionary<string, JsonNode> schemas)
+    static JsonObject Operation(ApiFunction function, SortedDictionary<string, JsonNode> schemas)
     {
-        if (operation is null) throw new InvalidOperationException($"Function {function} has no [ApiOperation].");
-        var result = new JsonObject { ["operationId"] = function, ["summary"] = operation.Summary };
+        var (operation, route) = (function.Operation, function.Trigger.Route!);
+        var result = new JsonObject { ["operationId"] = function.Name, ["summary"] = operation.Summary };
         // Anonymous calls say so (an empty list), rather than leaving a reader to guess.
         result["security"] = operation.Caller == Caller.Anonymous
             ? new JsonArray()
@@ -138,7 +128,7 @@ public static class OpenApiContract
             responses["200"]!["headers"] = etag;
             responses["304"] = new JsonObject { ["description"] = "Not modified: the answer is the one If-None-Match names", ["headers"] = etag.DeepClone() };
         }
-        foreach (var group in ProblemCodes(operation).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))
+        foreach (var group in ProblemCodes(function).GroupBy(c => StatusOfCode[c]).OrderBy(g => g.Key))
             responses[group.Key.ToString()] = new JsonObject
             {
                 ["description"] = "Problem: " + string.Join(", ", group),
@@ -165,10 +155,13 @@ public static class OpenApiContract
         return result;
     }
 
-    /// <summary>The operation's own codes and those every call of its kind can answer.</summary>
-    static IEnumerable<string> ProblemCodes(ApiOperationAttribute operation)
+    /// <summary>The operation's own codes, those its pipeline declarations add and those every call of its kind can answer.</summary>
+    static IEnumerable<string> ProblemCodes(ApiFunction function)
     {
+        var operation = function.Operation;
         IEnumerable<string> codes = operation.Errors;
+        if (function.Limit is not null) codes = codes.Append("rate_limited");
+        if (function.StaffOnly) codes = codes.Append("forbidden_role");
         if (operation.Request is not null) codes = codes.Concat(["invalid_json", "payload_too_large", "unsupported_media_type"]);
         codes = operation.Caller switch
         {

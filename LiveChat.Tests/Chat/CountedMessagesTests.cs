@@ -11,7 +11,7 @@ public sealed class CountedMessagesTests(CoreApp app) : IClassFixture<CoreApp>
         (await app.Store.SessionAsync(sessionId));
 
     Task<PostMessageResult> PostAsync(CoreChat chat, string body, string? key = null) =>
-        app.Get<MessagePosting>().PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest(body, key, null), default);
+        app.Get<MessagePosting>().PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, new PostMessageRequest(body, key, null), default);
 
     [Fact]
     public async Task Only_the_latest_entries_are_kept_and_a_retry_of_a_dropped_one_counts_nothing()

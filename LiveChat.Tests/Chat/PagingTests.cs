@@ -29,8 +29,8 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
                     var worker = sameMillisecond ? AnotherWorker() : Posting;
                     var request = new PostMessageRequest($"msg {n}", null, null);
                     var posted = n % 3 == 0
-                        ? await worker.PostFromAgentAsync(chat.Agent, chat.TicketId, request, default)
-                        : await worker.PostFromMachineAsync(chat.Machine, chat.TicketId, request, default);
+                        ? await worker.PostAsync(ChatParticipant.Of(chat.Agent), chat.TicketId, request, default)
+                        : await worker.PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, request, default);
                     return posted.MessageId;
                 });
                 expected.AddRange(await Task.WhenAll(batch));
@@ -44,8 +44,8 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
         app.Time.Advance(TimeSpan.FromMilliseconds(1));
         await PostBatchAsync(300, 200, sameMillisecond: false);
 
-        var machineRead = await ReadAllAsync(cursor => Pages.ListForMachineAsync(chat.Machine, chat.TicketId, cursor, "7", default));
-        var agentRead = await ReadAllAsync(cursor => Pages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
+        var machineRead = await ReadAllAsync(cursor => Pages.ListAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, cursor, "7", default));
+        var agentRead = await ReadAllAsync(cursor => Pages.ListAsync(ChatParticipant.Of(chat.Agent), chat.TicketId, cursor, "7", default));
 
         Assert.Equal(500, machineRead.Count);
         Assert.Equal(500, machineRead.Select(m => m.Id).Distinct().Count());
@@ -67,11 +67,11 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
         var keys = Enumerable.Range(0, 50).Select(n => $"k{n}")
             .OrderByDescending(k => MessageDocument.IdFor(sessionId, $"machine:{chat.MachineId}", k), StringComparer.Ordinal).Take(6).ToList();
         foreach (var key in keys)
-            await Posting.PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest(key, key, null), default);
+            await Posting.PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, new PostMessageRequest(key, key, null), default);
 
-        var newest = await Pages.ListForMachineAsync(chat.Machine, chat.TicketId, null, "10", default);
+        var newest = await Pages.ListAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, null, "10", default);
         Assert.Equal(keys, newest.Messages.Select(m => m.Body));
-        var forward = await ReadAllAsync(cursor => Pages.ListForAgentAsync(chat.Agent, chat.TicketId, cursor, "7", default));
+        var forward = await ReadAllAsync(cursor => Pages.ListAsync(ChatParticipant.Of(chat.Agent), chat.TicketId, cursor, "7", default));
         Assert.Equal(newest.Messages.Select(m => m.Id), forward.Select(m => m.Id));
         Assert.InRange(forward[^1].CreatedAt - forward[0].CreatedAt, 5, 5); // the fake clock stood still: 1 ms apart
     }
@@ -81,7 +81,7 @@ public sealed class PagingTests(CoreApp app) : IClassFixture<CoreApp>
     {
         var chat = await app.ChatAsync();
         await chat.StartSessionAsync();
-        Task<MessageList> ListAsync(string? since, string? limit) => Pages.ListForMachineAsync(chat.Machine, chat.TicketId, since, limit, default);
+        Task<MessageList> ListAsync(string? since, string? limit) => Pages.ListAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, since, limit, default);
         for (var i = 0; i < 8; i++)
         {
             await chat.PostFromMachineAsync($"m{i}");

@@ -16,10 +16,10 @@ public sealed record CoreChat(CoreApp App, AgentCaller Admin, AgentCaller Agent,
     public Task HeartbeatAsync() => App.Get<MachineRegistry>().HeartbeatAsync(Machine, default);
 
     public Task<PostMessageResult> PostFromMachineAsync(string body) =>
-        App.Get<MessagePosting>().PostFromMachineAsync(Machine, TicketId, new PostMessageRequest(body, null, null), default);
+        App.Get<MessagePosting>().PostAsync(ChatParticipant.Of(Machine), TicketId, new PostMessageRequest(body, null, null), default);
 
     public Task<PostMessageResult> PostFromAgentAsync(string body) =>
-        App.Get<MessagePosting>().PostFromAgentAsync(Agent, TicketId, new PostMessageRequest(body, null, null), default);
+        App.Get<MessagePosting>().PostAsync(ChatParticipant.Of(Agent), TicketId, new PostMessageRequest(body, null, null), default);
 }
 
 public static class CoreGiven

@@ -29,7 +29,7 @@ public sealed class MachineInboxTests(CoreApp app) : IClassFixture<CoreApp>
         await chat.PostFromAgentAsync("dois");
         Assert.Equal(2, await TotalUnreadAsync(chat));
 
-        await app.Get<ReadReceipts>().MarkReadByMachineAsync(chat.Machine, chat.TicketId, new MarkReadRequest([first.MessageId]), default);
+        await app.Get<ReadReceipts>().MarkReadAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, new MarkReadRequest([first.MessageId]), default);
         Assert.Equal(1, await TotalUnreadAsync(chat));
         var listed = Assert.Single(await Sessions.ListForMachineAsync(chat.Machine, default));
         Assert.Equal((sessionId, "Agente", 1L), (listed.SessionId, listed.AgentName, listed.UnreadCount));

@@ -115,7 +115,7 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         {
             LiveChatTelemetry.EnterFunction("PostMachineMessage");
             var machine = await app.Get<MachineAuthenticator>().AuthenticateAsync("Bearer " + chat.MachineToken, default);
-            await app.Get<MessagePosting>().PostFromMachineAsync(machine, chat.TicketId, new PostMessageRequest(secretBody, null, null), default);
+            await app.Get<MessagePosting>().PostAsync(ChatParticipant.Of(machine), chat.TicketId, new PostMessageRequest(secretBody, null, null), default);
             var upload = await app.Get<Core.Uploads.Uploads>().CreateAsync(AttachmentOwner.Machine(machine), new UploadRequest("a.png", "image/png", 10), default);
             Assert.Contains("sig=", upload.UploadUrl);
 

@@ -32,8 +32,8 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         await warm.StartSessionAsync();
         await warm.PostFromMachineAsync("x");
         await warm.PostFromAgentAsync("x");
-        await Pages.ListForAgentAsync(warm.Agent, warm.TicketId, null, null, default);
-        await Pages.ListForMachineAsync(warm.Machine, warm.TicketId, null, null, default);
+        await Pages.ListAsync(ChatParticipant.Of(warm.Agent), warm.TicketId, null, null, default);
+        await Pages.ListAsync(ChatParticipant.Of(warm.Machine), warm.TicketId, null, null, default);
         await Sessions.ListForAgentAsync(warm.Agent, default);
         var chat = await app.ChatAsync();
         await AsMachineAsync(chat.MachineToken, _ => Task.CompletedTask); // cached from here on, as after the machine's first call
@@ -67,10 +67,10 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         var measured = new[]
         {
             await AsAgentAsync(chat, a => Sessions.StartAsync(a, chat.TicketId, default)),                                // ≤ 7
-            await AsMachineAsync(chat.MachineToken, m => Posting.PostFromMachineAsync(m, chat.TicketId, oi, default)),   // ≤ 4
-            await AsAgentAsync(chat, a => Posting.PostFromAgentAsync(a, chat.TicketId, oi, default)),                    // ≤ 5
-            await AsMachineAsync(chat.MachineToken, m => Pages.ListForMachineAsync(m, chat.TicketId, null, null, default)), // ≤ 3
-            await AsAgentAsync(chat, a => Pages.ListForAgentAsync(a, chat.TicketId, "0", null, default)),              // ≤ 3
+            await AsMachineAsync(chat.MachineToken, m => Posting.PostAsync(ChatParticipant.Of(m), chat.TicketId, oi, default)),   // ≤ 4
+            await AsAgentAsync(chat, a => Posting.PostAsync(ChatParticipant.Of(a), chat.TicketId, oi, default)),                    // ≤ 5
+            await AsMachineAsync(chat.MachineToken, m => Pages.ListAsync(ChatParticipant.Of(m), chat.TicketId, null, null, default)), // ≤ 3
+            await AsAgentAsync(chat, a => Pages.ListAsync(ChatParticipant.Of(a), chat.TicketId, "0", null, default)),              // ≤ 3
             await AsAgentAsync(chat, a => Sessions.ListForAgentAsync(a, default)),                                        // ≤ 1 + 1 per page
         };
         Assert.Equal([7L, 4, 5, 2, 3, 1], measured);
@@ -99,12 +99,12 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         await chat.StartSessionAsync();
         var typing = app.Get<TypingSignals>();
 
-        Assert.Equal(1, await AsMachineAsync(chat.MachineToken, m => typing.FromMachineAsync(m, chat.TicketId, default)));
-        Assert.Equal(0, await AsMachineAsync(chat.MachineToken, m => typing.FromMachineAsync(m, chat.TicketId, default)));
-        Assert.Equal(2, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default))); // ticket, then session
-        Assert.Equal(0, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default)));
+        Assert.Equal(1, await AsMachineAsync(chat.MachineToken, m => typing.SignalAsync(ChatParticipant.Of(m), chat.TicketId, default)));
+        Assert.Equal(0, await AsMachineAsync(chat.MachineToken, m => typing.SignalAsync(ChatParticipant.Of(m), chat.TicketId, default)));
+        Assert.Equal(2, await AsAgentAsync(chat, a => typing.SignalAsync(ChatParticipant.Of(a), chat.TicketId, default))); // ticket, then session
+        Assert.Equal(0, await AsAgentAsync(chat, a => typing.SignalAsync(ChatParticipant.Of(a), chat.TicketId, default)));
         app.Time.Advance(TypingSignals.SessionCacheFor);
-        Assert.Equal(1, await AsAgentAsync(chat, a => typing.FromAgentAsync(a, chat.TicketId, default))); // the session only
+        Assert.Equal(1, await AsAgentAsync(chat, a => typing.SignalAsync(ChatParticipant.Of(a), chat.TicketId, default))); // the session only
 
         // Relinked to another machine (which ends the session) and started there: the stale machine is noticed.
         var other = await app.Get<MachineRegistry>().RegisterAsync(chat.Admin, new RegisterMachineRequest("PC-other", null, null, null, null), default);
@@ -112,7 +112,7 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         await app.Get<Core.Tickets.TicketLinks>().LinkMachineAsync(chat.Admin, chat.TicketId, other.MachineId, default);
         await chat.StartSessionAsync();
         app.Time.Advance(TypingSignals.SessionCacheFor);
-        var result = await typing.FromAgentAsync(chat.Agent, chat.TicketId, default);
+        var result = await typing.SignalAsync(ChatParticipant.Of(chat.Agent), chat.TicketId, default);
         Assert.True(result.Pushed);
     }
 }

@@ -21,7 +21,7 @@ public sealed class OrphanUploadTests(CoreApp app) : IClassFixture<CoreApp>
     }
 
     Task<PostMessageResult> AttachAsync(CoreChat chat, string attachmentId) =>
-        app.Get<MessagePosting>().PostFromMachineAsync(chat.Machine, chat.TicketId,
+        app.Get<MessagePosting>().PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId,
             new PostMessageRequest("anexo", null, [new AttachmentCitation(attachmentId)]), default);
 
     async Task<bool> ExistsAsync(string blobName) => await app.Get<BlobStore>().PropertiesOrNullAsync(blobName, default) is not null;

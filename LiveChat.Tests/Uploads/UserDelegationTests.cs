@@ -99,8 +99,8 @@ public sealed class UserDelegationTests(UserDelegationApp app) : IClassFixture<U
         Assert.Equal(HttpStatusCode.Created, (await Storage.SendAsync(put)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await Storage.GetAsync(url)).StatusCode);
 
-        await app.Get<MessagePosting>().PostFromMachineAsync(chat.Machine, chat.TicketId, new PostMessageRequest("log", null, [new AttachmentCitation(upload.AttachmentId)]), default);
-        var attachment = (await app.Get<MessagePages>().ListForAgentAsync(chat.Agent, chat.TicketId, null, null, default)).Messages[0].Attachments[0];
+        await app.Get<MessagePosting>().PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, new PostMessageRequest("log", null, [new AttachmentCitation(upload.AttachmentId)]), default);
+        var attachment = (await app.Get<MessagePages>().ListAsync(ChatParticipant.Of(chat.Agent), chat.TicketId, null, null, default)).Messages[0].Attachments[0];
         Assert.Equal("abc"u8.ToArray(), await Storage.GetByteArrayAsync(attachment.Url!));
     }
 }

@@ -212,11 +212,11 @@ async Task RoundTripsAsync()
     {
         ("machine poll", () => sessions.UpdatesForMachineAsync(machine, default)),
         ("machine sessions", () => sessions.ListForMachineAsync(machine, default)),
-        ("machine post message", () => posting.PostFromMachineAsync(machine, scenario.TicketId, post, default)),
-        ("agent post message", () => posting.PostFromAgentAsync(agent, scenario.TicketId, post, default)),
-        ("machine list messages", () => pages.ListForMachineAsync(machine, scenario.TicketId, null, null, default)),
-        ("agent list messages", () => pages.ListForAgentAsync(agent, scenario.TicketId, null, null, default)),
-        ("machine mark read (none)", () => receipts.MarkReadByMachineAsync(machine, scenario.TicketId, new MarkReadRequest(["none"]), default)),
+        ("machine post message", () => posting.PostAsync(ChatParticipant.Of(machine), scenario.TicketId, post, default)),
+        ("agent post message", () => posting.PostAsync(ChatParticipant.Of(agent), scenario.TicketId, post, default)),
+        ("machine list messages", () => pages.ListAsync(ChatParticipant.Of(machine), scenario.TicketId, null, null, default)),
+        ("agent list messages", () => pages.ListAsync(ChatParticipant.Of(agent), scenario.TicketId, null, null, default)),
+        ("machine mark read (none)", () => receipts.MarkReadAsync(ChatParticipant.Of(machine), scenario.TicketId, new MarkReadRequest(["none"]), default)),
         ("agent sessions", () => sessions.ListForAgentAsync(agent, default)),
         ("agent history", () => history.HistoryAsync(agent, scenario.TicketId, null, default)),
     };
@@ -249,7 +249,7 @@ async Task PostBreakdownAsync()
     for (var i = 0; i < posts; i++)
     {
         var started = Stopwatch.GetTimestamp();
-        await messages.PostFromMachineAsync(machine, scenario.TicketId, new PostMessageRequest("bench", null, null), default);
+        await messages.PostAsync(ChatParticipant.Of(machine), scenario.TicketId, new PostMessageRequest("bench", null, null), default);
         took.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
     took.Sort();
