@@ -326,6 +326,7 @@ public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatA
         snapshot.Add("ticketChatMessages", new { _id = "bad-m1", tenantId = snapshot.Tenant, ticketId = snapshot.ActiveTicketId, authorId = snapshot.AgentId, createdAt = Now });
         snapshot.Add("ticketChatMessages", new { _id = "bad-m2", tenantId = snapshot.Tenant, ticketId = "nope", authorId = snapshot.AgentId, body = "x", createdAt = Now });
         snapshot.AddLine("ticketChatMessages", "{\"_id\": \"bad-m3\", \"body\": ");
+        snapshot.Add("ticketChatMessages", new { _id = "bad-m4", tenantId = snapshot.Tenant, ticketId = snapshot.ActiveTicketId, authorId = snapshot.AgentId, body = 42, createdAt = Now });
         snapshot.Add("machineTokens", new { _id = "bad-k1", tenantId = snapshot.Tenant, machineId = "ghost", tokenHash = new string('a', 64), expiresAt = Now });
 
         var report = await Importer().RunAsync(snapshot.Write(), snapshot.Tenant, dryRun: false, default);
@@ -334,6 +335,7 @@ public sealed class ConvexImportTests(LiveChatApp app) : IClassFixture<LiveChatA
         Assert.Contains(report.Skipped, s => s.StartsWith("ticketChatMessages line ") && s.Contains("(_id bad-m1): missing required field body"));
         Assert.Contains(report.Skipped, s => s.Contains("(_id bad-m2): ticketId nope refers to no ticket"));
         Assert.Contains(report.Skipped, s => s.StartsWith("ticketChatMessages line ") && s.Contains("not valid JSON"));
+        Assert.Contains(report.Skipped, s => s.Contains("(_id bad-m4): field body is not of the type the reference wrote"));
         Assert.Contains(report.Skipped, s => s.Contains("machineTokens") && s.Contains("machineId ghost refers to no machine"));
         Assert.Equal(snapshot.Messages, report.Counts["ticketChatMessages"].Imported);
         Assert.NotNull(await app.Store.Tickets.ReadOrNullAsync<TicketDocument>("bad-t1", "bad-t1", default));

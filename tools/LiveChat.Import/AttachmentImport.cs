@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using LiveChat.Core.Uploads;
 
 namespace LiveChat.Import;
@@ -12,16 +11,13 @@ sealed class AttachmentImport(BlobStore blobs, UploadOptions uploads, ImportRepo
     /// Each cited file, checked as an upload is (type, size, first bytes) and stored under the service's naming:
     /// the message's hour, the author's prefix, an upload id derived from the storage id (the same on every run).
     /// </summary>
-    public async Task<IReadOnlyList<AttachmentRef>> ImportAsync(ConvexSnapshot snapshot, JsonElement? cited, string messageWhere, string ownerPrefix,
-        long createdAt, CancellationToken ct)
+    public async Task<IReadOnlyList<AttachmentRef>> ImportAsync(ConvexSnapshot snapshot, IReadOnlyList<AttachmentRow>? cited, string messageWhere,
+        string ownerPrefix, long createdAt, CancellationToken ct)
     {
-        if (cited is not { ValueKind: JsonValueKind.Array } list) return [];
         var files = report.Counts["_storage"];
         var result = new List<AttachmentRef>();
-        foreach (var attachment in list.EnumerateArray())
+        foreach (var (storageId, name, claimedType) in cited ?? [])
         {
-            var storageId = attachment.TryGetProperty("storageId", out var sid) ? sid.GetString() : null;
-            var name = attachment.TryGetProperty("name", out var n) ? n.GetString() : null;
             files.Read++;
             var where = $"{messageWhere} attachment {storageId} ({name})";
             if (storageId is null || name is null)
@@ -36,7 +32,7 @@ sealed class AttachmentImport(BlobStore blobs, UploadOptions uploads, ImportRepo
                 report.FilesMissing.Add($"{where}: not in the export (was it made with --include-file-storage?)");
                 continue;
             }
-            var type = attachment.TryGetProperty("type", out var t) && t.GetString() is { Length: > 0 } claimed ? claimed : null;
+            var type = string.IsNullOrEmpty(claimedType) ? null : claimedType;
             var safeName = FileRules.SafeFileName(name);
             byte[] head;
             await using (var read = entry.Open())
