@@ -46,7 +46,7 @@ public sealed class TicketHistory(CosmosStore store, ChatAccess access, MessageA
                 own.Add(new HistoryMessage(m.Id, m.Body, m.AuthorSnapshot.Name, m.AuthorId, m.FromMachine, m.CreatedAt,
                     await attachments.ToViewsAsync(m.Attachments, ct), m.ReadByMachineAt, m.ReadByAgentAt));
             result.Add(new HistorySession(s.Id, s.AgentSnapshot.Name, s.AgentSnapshot.Email, s.AgentSnapshot.AvatarUrl,
-                string.IsNullOrEmpty(s.MachineHostname) ? "Cliente" : s.MachineHostname, s.Status, s.StartedAt, s.EndedAt,
+                string.IsNullOrEmpty(s.MachineHostname) ? ChatTexts.UnnamedMachine : s.MachineHostname, s.Status, s.StartedAt, s.EndedAt,
                 s.EndReason, own.Count, own));
         }
         var nextBefore = sessions.Count == _limits.MaxHistorySessions ? sessions.Min(s => s.StartedAt) : (long?)null;

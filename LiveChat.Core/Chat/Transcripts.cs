@@ -129,8 +129,8 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, MessagePag
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("dd/MM/yyyy HH:mm:ss", CultureInfo.InvariantCulture);
         var byId = sessions.ToDictionary(s => s.Id);
         await using var text = new StreamWriter(stream, Utf8, 64 * 1024, leaveOpen: true);
-        await text.WriteLineAsync(TranscriptTexts.Title(reference, subject));
-        await text.WriteLineAsync(TranscriptTexts.TimesIn(options.Value.TimeZone));
+        await text.WriteLineAsync(ChatTexts.Title(reference, subject));
+        await text.WriteLineAsync(ChatTexts.TimesIn(options.Value.TimeZone));
         string? current = null;
         await foreach (var (m, files) in MessagesAsync(ticketId, ct))
         {
@@ -138,12 +138,12 @@ public sealed class Transcripts(CosmosStore store, ChatAccess access, MessagePag
             {
                 current = m.SessionId;
                 var header = byId.TryGetValue(current, out var s)
-                    ? TranscriptTexts.Session(s.AgentSnapshot.Name, s.MachineHostname, Local(s.StartedAt), s.EndedAt is { } e ? Local(e) : null, s.EndReason)
-                    : TranscriptTexts.UnknownSession(current);
+                    ? ChatTexts.Session(s.AgentSnapshot.Name, s.MachineHostname, Local(s.StartedAt), s.EndedAt is { } e ? Local(e) : null, s.EndReason)
+                    : ChatTexts.UnknownSession(current);
                 await text.WriteLineAsync($"\n== {header} ==");
             }
-            var attached = files.Count == 0 ? "" : TranscriptTexts.Attachments(files.Select(a => $"{a.Name} <{a.Url}>"));
-            var mark = m.DeletedAt is not null ? TranscriptTexts.Deleted : m.EditedAt is not null ? TranscriptTexts.Edited : "";
+            var attached = files.Count == 0 ? "" : ChatTexts.Attachments(files.Select(a => $"{a.Name} <{a.Url}>"));
+            var mark = m.DeletedAt is not null ? ChatTexts.Deleted : m.EditedAt is not null ? ChatTexts.Edited : "";
             await text.WriteLineAsync($"[{Local(m.CreatedAt)}] {m.AuthorSnapshot.Name}: {m.Body}{attached}{mark}");
         }
         await text.FlushAsync(ct);

@@ -1,8 +1,13 @@
 namespace LiveChat.Core.Chat;
 
-/// <summary>The words of the plain-text transcript (the JSON and CSV transcripts carry field names only).</summary>
-public static class TranscriptTexts
+/// <summary>
+/// The words the chat's answers and files carry: the plain-text transcript's (the JSON and CSV transcripts carry
+/// field names only) and the history's name for a machine without a hostname, as the reference showed it.
+/// </summary>
+public static class ChatTexts
 {
+    public const string UnnamedMachine = "Cliente";
+
     public static string Title(long reference, string subject) => $"Ticket #{reference} — {subject}";
     public static string TimesIn(string timeZone) => $"Horários em {timeZone}";
     public static string Session(string agent, string hostname, string started, string? ended, string? endReason) =>
