@@ -9,6 +9,11 @@ if [ ! -d local/node_modules/azurite ] || [ local/package-lock.json -nt local/no
   echo "Installing the local stand-ins (npm ci)..."
   (cd local && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The TypeScript client, which the agent console is bundled from when the Function App builds.
+if [ ! -d clients/typescript/node_modules/esbuild ] || [ clients/typescript/package-lock.json -nt clients/typescript/node_modules/.package-lock.json ]; then
+  echo "Installing the TypeScript client's build tools (npm ci in clients/typescript)..."
+  (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "Building (Release)..."
 for project in tools/LiveChat.Dev local/functions-host local/signalr; do
   dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly

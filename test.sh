@@ -10,6 +10,13 @@ if [ ! -d local/node_modules/azurite ] || [ local/package-lock.json -nt local/no
   (cd local && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
+# The TypeScript client (clients/typescript): installed from its lock file and built; its Node tests run from
+# LiveChat.Tests (TypeScriptClientTests), which starts the service for them, and are counted below.
+if [ ! -d clients/typescript/node_modules/esbuild ] || [ clients/typescript/package-lock.json -nt clients/typescript/node_modules/.package-lock.json ]; then
+  (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error) || { echo "npm ci (clients/typescript) failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+(cd clients/typescript && npm run --silent build) || { echo "the TypeScript client does not build"; echo "0 passed, 1 failed"; exit 1; }
+
 # The browser tests drive Debian's Chromium by its path (Playwright's own browser download is not reachable here).
 if [ -z "${LIVECHAT_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
   echo "Installing Debian's chromium for the browser tests (apt-get)..."
@@ -45,6 +52,12 @@ summary=$(node -e '
     if (!c) continue;
     const n = k => Number((new RegExp(`\\b${k}="(\\d+)"`).exec(c[1]) || [0, 0])[1]);
     passed += n("passed"); failed += n("failed") + n("error") + n("timeout") + n("aborted"); skipped += n("notExecuted");
+  }
+  // Node test runs (the TypeScript client) leave JUnit files; the xunit test that ran them is counted above too.
+  for (const f of fs.readdirSync(process.argv[1]).filter(f => f.endsWith(".junit.xml"))) {
+    const xml = fs.readFileSync(path.join(process.argv[1], f), "utf8");
+    const n = k => Number((new RegExp(`<!-- ${k} (\\d+) -->`).exec(xml) || [0, 0])[1]);
+    passed += n("pass"); failed += n("fail") + n("cancelled"); skipped += n("skipped") + n("todo");
   }
   console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
 ' "$results")

@@ -1,7 +1,7 @@
 // The agent console: sign in with a token, the tenant's active sessions with unread badges, one ticket's chat.
 // Everything shown comes from the HTTP API; push (realtime.js) only says when to ask again, so a missed event is
 // made good by the next catch-up (after every reconnect, and every 10 s while push is down).
-import { createApi, upload } from './api.js';
+import { createApi } from './api.js';
 import { connectRealtime } from './realtime.js';
 
 const $ = id => document.getElementById(id);
@@ -12,7 +12,7 @@ const END_REASONS = {
 };
 const CONNECTION = {
   connecting: 'Conectando…', online: 'Conectado — tempo real', reconnecting: 'Reconectando…',
-  offline: 'Sem conexão — tentando de novo', unavailable: 'Tempo real indisponível — atualizando a cada 10 s',
+  offline: 'Sem conexão — tentando de novo',
   noNetwork: 'Sem rede — aguardando',
 };
 const time = new Intl.DateTimeFormat('pt-BR', { hour: '2-digit', minute: '2-digit' });
@@ -63,7 +63,7 @@ async function signIn(token, ticket = null) {
   $('workspace').hidden = false;
   $('sign-out').hidden = false;
   renderSessions();
-  realtime = connectRealtime(token, { events, connected: catchUp, unauthorized: () => signOut('Sessão expirada. Entre de novo.') }, setConnection);
+  realtime = connectRealtime(api, { events, connected: catchUp, unauthorized: () => signOut('Sessão expirada. Entre de novo.') }, setConnection);
   if (ticket) await openTicket(ticket);
 }
 
@@ -254,7 +254,7 @@ async function send() {
   if (!chat?.session || (!body && !chat.attachment)) return;
   // One key per message, kept until it is stored: a retry after a lost answer is recognised, not posted twice.
   chat.sendKey ??= randomKey();
-  const message = { body, clientMessageId: chat.sendKey, attachments: chat.attachment ? [{ storageId: chat.attachment.attachmentId }] : undefined };
+  const message = { body, clientMessageId: chat.sendKey, attachmentIds: chat.attachment ? [chat.attachment.attachmentId] : undefined };
   $('send').disabled = true;
   try {
     await api.post(chat.ticketId, message);
@@ -292,9 +292,9 @@ async function uploadAttachment(target, file) {
   progress.value = 0;
   progress.hidden = false;
   try {
-    const ticket = await api.uploadUrl(file);
-    await upload(ticket, file, percent => { progress.value = percent; });
+    const attachmentId = await api.upload(file, percent => { progress.value = percent; });
     if (chat !== target) return false; // another chat was opened meanwhile
+    const ticket = { attachmentId, fileName: file.name };
     chat.attachment = ticket;
     chat.sendKey = null;
     $('pending').replaceChildren(el('span', { text: `📎 ${ticket.fileName}` }),

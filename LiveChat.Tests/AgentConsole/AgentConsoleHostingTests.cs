@@ -18,7 +18,7 @@ public sealed class AgentConsoleHostingTests(LiveChatApp app, AgentConsoleOffApp
     [InlineData("/api/console/index.html", "text/html")]
     [InlineData("/api/console/app.js", "text/javascript")]
     [InlineData("/api/console/console.css", "text/css")]
-    [InlineData("/api/console/signalr.min.js", "text/javascript")]
+    [InlineData("/api/console/livechat-client.js", "text/javascript")]
     public async Task Its_files_are_served_with_a_policy_that_allows_only_the_service(string path, string mediaType)
     {
         var response = await app.CreateClient().GetAsync(path);
@@ -44,7 +44,7 @@ public sealed class AgentConsoleHostingTests(LiveChatApp app, AgentConsoleOffApp
     [InlineData("/api/console/host.json")]                  // next to the worker, not in console/
     [InlineData("/api/console/LiveChat.Functions.dll")]
     [InlineData("/api/console/..%2Fhost.json")]
-    [InlineData("/api/console/signalr.min.js.map")]        // not a type the console serves
+    [InlineData("/api/console/livechat-client.js.map")]        // not a type the console serves
     public async Task Nothing_but_its_own_files_is_served(string path)
     {
         var response = await app.CreateClient().GetAsync(path);

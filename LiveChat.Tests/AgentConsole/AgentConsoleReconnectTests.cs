@@ -7,7 +7,7 @@ using static Microsoft.Playwright.Assertions;
 namespace LiveChat.Tests.AgentConsole;
 
 /// <summary>The service with a SignalR stand-in of its own, so a test can take SignalR down and bring it back.</summary>
-public sealed class RestartableSignalRApp : LiveChatApp
+public class RestartableSignalRApp : LiveChatApp
 {
     WebApplication? _signalR;
     string _endpoint = "";

@@ -41,6 +41,9 @@ sealed class MessageFeed(ApiConnection api, string hubPath, Func<string?, Cancel
             if (payload.TryGetProperty("ticketId", out var t) && t.GetString() == ticketId) Wake();
         });
         push.Reconnected += _ => { Wake(); return Task.CompletedTask; };
+        // A drop ends the long wait of a connected feed at once: it polls from now on, not after SafetyPollEvery.
+        push.Reconnecting += _ => { Wake(); return Task.CompletedTask; };
+        push.Closed += _ => { Wake(); return Task.CompletedTask; };
 
         var nextConnect = DateTimeOffset.MinValue;
         while (!ct.IsCancellationRequested)
