@@ -18,8 +18,10 @@ using Microsoft.Extensions.Options;
 namespace LiveChat.Functions.Http;
 
 /// <summary>
-/// What every HTTP function does around its one Core call: resolve the caller, read and bind the body, and turn
-/// any failure into problem+json.
+/// What every HTTP function does around its one Core call, as the function declares it (<see cref="ApiFunction"/>):
+/// resolve the caller of the declared kind, refuse a [StaffOnly] call to other roles, take a [RateLimited] call's
+/// token, read and bind the body, hold the request deadline, turn any failure into problem+json and record the
+/// request's metrics.
 /// </summary>
 public sealed class Api(AgentAuthenticator agents, MachineAuthenticator machines, CallerLimits limits, StorageInitializer storage,
     IOptions<LiveChatOptions> options, ILogger<Api> log)

@@ -2,9 +2,8 @@ import type {
   AgentSession, ChatHistory, ChatMessage, MarkReadResult, MessageAudit, MessageChange, MessageList, NegotiateResult, OkResult,
   PostMessageResult, StartSessionResult, TicketSession, TypingResult,
 } from './contracts.js';
-import { Connection, newClientMessageId, query, seg, type CallOptions, type ClientOptions, type TokenSource } from './connection.js';
+import { Connection, query, seg, type CallOptions, type ClientOptions, type PostOptions, type TokenSource } from './connection.js';
 import { watchMessages, type MessageWatch, type WatchOptions } from './feed.js';
-import type { PostOptions } from './machine.js';
 import { PushConnection, type PushOptions } from './realtime.js';
 import { upload, type UploadOptions, type UploadSource } from './upload.js';
 import { watchSessions, watchTicketChat, type SessionsView, type TicketChatView, type ViewOptions } from './views.js';
@@ -48,9 +47,9 @@ export class AgentChatClient {
 
   /** Posts a message, retried on transient failures with one clientMessageId, so it is stored once. */
   postMessage(ticketId: string, body: string, options: PostOptions = {}): Promise<PostMessageResult> {
-    const request = { body, clientMessageId: options.clientMessageId ?? newClientMessageId(), attachments: (options.attachmentIds ?? []).map(storageId => ({ storageId })) };
-    return this.#api.retrying(() => this.#api.send<PostMessageResult>('POST', `api/tickets/${seg(ticketId)}/chat/messages`, request, options), options.signal);
+    return this.#api.postMessage(`api/tickets/${seg(ticketId)}/chat/messages`, body, options);
   }
+
 
   /** Marks the machine's messages read. */
   markRead(ticketId: string, messageIds: string[], options?: CallOptions): Promise<MarkReadResult> {

@@ -23,6 +23,13 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+export interface PostOptions extends CallOptions {
+  /** Attachment ids from upload(). */
+  attachmentIds?: string[];
+  /** The post's idempotency key (default: a new one); every retry sends the same. */
+  clientMessageId?: string;
+}
+
 /** HTTP calls to the service with one caller's token; every failure becomes a LiveChatError. */
 export class Connection {
   readonly baseUrl: string;
@@ -61,6 +68,19 @@ export class Connection {
     const response = await this.#call('GET', path, undefined, null, options.signal);
     if (!response.ok) throw await errorOf(response);
     return response;
+  }
+
+  /**
+   * Posts a message, retried on transient failures with one clientMessageId: a post whose answer was lost is
+   * recognised by the service and stored once.
+   */
+  postMessage<T>(path: string, body: string, options: PostOptions = {}): Promise<T> {
+    const request = {
+      body,
+      clientMessageId: options.clientMessageId ?? newClientMessageId(),
+      attachments: (options.attachmentIds ?? []).map(storageId => ({ storageId })),
+    };
+    return this.retrying(() => this.send<T>('POST', path, request, options), options.signal);
   }
 
   /** Retries a call on transient failures with exponential back-off or the service's Retry-After. */

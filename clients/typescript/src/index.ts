@@ -1,9 +1,9 @@
-export { MachineChatClient, type PostOptions } from './machine.js';
+export { MachineChatClient } from './machine.js';
 export { AgentChatClient } from './agent.js';
 export { LiveChatError } from './errors.js';
 export { PushConnection, type PushOptions } from './realtime.js';
 export { PushEventNames, allPushEventNames, type PushEventName } from './events.js';
-export type { ClientOptions, RetryPolicy, CallOptions, TokenSource } from './connection.js';
+export type { ClientOptions, RetryPolicy, CallOptions, PostOptions, TokenSource } from './connection.js';
 export type { MessageWatch, WatchOptions } from './feed.js';
 export type { UploadOptions, UploadSource } from './upload.js';
 export type { View, ViewOptions, SessionsView, TicketChat, TicketChatView } from './views.js';

@@ -2,17 +2,10 @@ import type {
   ChatMessage, HeartbeatResult, MachineEnrollment, MachineSession, MachineUpdates, MarkReadResult, MessageChange, MessageList,
   NegotiateResult, PostMessageResult, TypingResult,
 } from './contracts.js';
-import { Connection, newClientMessageId, query, seg, type CallOptions, type ClientOptions } from './connection.js';
+import { Connection, query, seg, type CallOptions, type ClientOptions, type PostOptions } from './connection.js';
 import { watchMessages, type MessageWatch, type WatchOptions } from './feed.js';
 import { PushConnection, type PushOptions } from './realtime.js';
 import { upload, type UploadOptions, type UploadSource } from './upload.js';
-
-export interface PostOptions extends CallOptions {
-  /** Attachment ids from upload(). */
-  attachmentIds?: string[];
-  /** The post's idempotency key (default: a new one); every retry sends the same. */
-  clientMessageId?: string;
-}
 
 /** The desktop machine agent's side, authenticated by its machine token. */
 export class MachineChatClient {
@@ -49,9 +42,9 @@ export class MachineChatClient {
 
   /** Posts a message, retried on transient failures with one clientMessageId, so it is stored once. */
   postMessage(ticketId: string, body: string, options: PostOptions = {}): Promise<PostMessageResult> {
-    const request = { body, clientMessageId: options.clientMessageId ?? newClientMessageId(), attachments: (options.attachmentIds ?? []).map(storageId => ({ storageId })) };
-    return this.#api.retrying(() => this.#api.send<PostMessageResult>('POST', `api/machine/tickets/${seg(ticketId)}/chat/messages`, request, options), options.signal);
+    return this.#api.postMessage(`api/machine/tickets/${seg(ticketId)}/chat/messages`, body, options);
   }
+
 
   /** Marks the agent's messages read. */
   markRead(ticketId: string, messageIds: string[], options?: CallOptions): Promise<MarkReadResult> {
