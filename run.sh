@@ -15,7 +15,7 @@ if [ ! -d clients/typescript/node_modules/esbuild ] || [ clients/typescript/pack
   (cd clients/typescript && npm ci --no-audit --no-fund --loglevel=error)
 fi
 echo "Building (Release)..."
-for project in tools/LiveChat.Dev local/functions-host local/signalr; do
+for project in LiveChat.Functions tools/LiveChat.Dev local/functions-host local/signalr; do
   dotnet build "$project" -c Release -nologo -v quiet -clp:ErrorsOnly
 done
 # The OpenTelemetry dashboard (Aspire's standalone one, linux-x64); the service runs without it where it cannot.

@@ -16,6 +16,21 @@ public sealed class LocalScriptsTests
         return Process.Start(info)!;
     }
 
+    /// <summary>
+    /// On a fresh clone nothing is built: every program local/run.mjs starts from a Release build (release('…'))
+    /// must be a project ./run.sh builds first, or run.sh stops at "No built Function App".
+    /// </summary>
+    [Fact]
+    public void Run_sh_builds_every_program_run_mjs_starts()
+    {
+        var started = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(LocalStack.RepoRoot, "local", "run.mjs")),
+            @"release\('([^']+)'").Select(m => m.Groups[1].Value).ToHashSet();
+        var built = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(LocalStack.RepoRoot, "run.sh")),
+            @"for project in ([^;]+); do").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        Assert.Contains("LiveChat.Functions", started);
+        Assert.Empty(started.Except(built));
+    }
+
     [Fact]
     public async Task A_taken_port_stops_run_sh_with_one_line_naming_it_before_anything_starts()
     {
