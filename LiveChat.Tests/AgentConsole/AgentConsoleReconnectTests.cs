@@ -1,51 +1,8 @@
-using LiveChat.SignalRStandIn;
 using LiveChat.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace LiveChat.Tests.AgentConsole;
-
-/// <summary>The service with a SignalR stand-in of its own, so a test can take SignalR down and bring it back.</summary>
-public class RestartableSignalRApp : LiveChatApp
-{
-    WebApplication? _signalR;
-    string _endpoint = "";
-
-    public override async Task InitializeAsync()
-    {
-        _endpoint = $"http://127.0.0.1:{LocalStack.FreePort()}";
-        await StartSignalRAsync();
-        await base.InitializeAsync();
-    }
-
-    protected override Dictionary<string, string?> Settings => new()
-    {
-        ["SignalR:ConnectionString"] = $"Endpoint={_endpoint};AccessKey={LocalStack.SignalRAccessKey};Version=1.0;",
-        // Publishes failing while it is down open the breaker; it probes again soon, so pushes resume at once.
-        ["SignalR:CircuitBreakDuration"] = "00:00:01",
-    };
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_signalR is not null) await _signalR.DisposeAsync();
-    }
-
-    /// <summary>Stops it as a crash or a network drop would look to clients: every connection closes.</summary>
-    public async Task StopSignalRAsync()
-    {
-        await _signalR!.StopAsync();
-        await _signalR.DisposeAsync();
-    }
-
-    /// <summary>A new one on the same address: it knows no connection or group of the old one.</summary>
-    public async Task StartSignalRAsync()
-    {
-        _signalR = StandIn.Build(LocalStack.SignalRAccessKey, ["--urls", _endpoint, "--Logging:LogLevel:Default=Warning"]);
-        await _signalR.StartAsync();
-    }
-}
 
 [Collection(BrowserCollection.Name)]
 public sealed class AgentConsoleReconnectTests(RestartableSignalRApp app) : IClassFixture<RestartableSignalRApp>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using LiveChat.Tests.AgentConsole;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
