@@ -9,6 +9,7 @@ using LiveChat.Core.Storage;
 using LiveChat.Core.Sweep;
 using LiveChat.Core.Tickets;
 using LiveChat.Core.Uploads;
+using LiveChat.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -85,6 +86,21 @@ public static class CoreRegistration
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RealtimePublisher>(sp,
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RealtimePublisher))));
         services.AddSingleton<PushQueue>();
+        services.AddSingleton<WebhookEndpoints>();
+        services.AddSingleton<WebhookQueue>();
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<IWebhookEventSource, ChatWebhookEvents>();
+        services.AddSingleton<WebhookDeliveries>();
+        // Retries are the dispatcher's (its schedule, through the queue); the handler refuses private addresses.
+        services.AddHttpClient(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var webhooks = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
+                return WebhookSender.Handler(webhooks.AllowLoopback, webhooks.AttemptTimeout);
+            });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WebhookSender>(sp,
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(WebhookSender.HttpClientName)));
         services.AddSingleton<ChatEvents>();
         services.AddSingleton<StorageInitializer>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageInitializer>());

@@ -60,6 +60,19 @@ static class SettingsValidation
                 "RateLimits (Posts, Uploads, Typing, Negotiate): Burst and PerMinute must be positive.")
             .ValidateOnStart();
 
+        services.AddOptions<Webhooks.WebhookOptions>().Bind(configuration.GetSection("Webhooks"))
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.Queue ?? "", "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$"),
+                "Webhooks:Queue must be a Storage queue name (3-63 lower-case letters, digits and single hyphens).")
+            .Validate(o => o.Retries.Count > 0 && o.Retries.All(t => t >= TimeSpan.Zero && t < TimeSpan.FromDays(7)),
+                "Webhooks:RetrySchedule must be comma-separated waits (e.g. 00:00:05,00:05:00), each under 7 days.")
+            .Validate(o => new[] { o.AttemptTimeout, o.DisableAfter, o.SecretGrace, o.ConfirmWithin, o.RelayAfter }.All(t => t > TimeSpan.Zero)
+                           && o.EndpointsCacheFor >= TimeSpan.Zero && o.MaxEndpointsPerTenant > 0,
+                "Webhooks durations (AttemptTimeout, DisableAfter, SecretGrace, ConfirmWithin, RelayAfter) and MaxEndpointsPerTenant must be positive.")
+            .Validate(_ => !string.IsNullOrWhiteSpace(configuration[Webhooks.WebhookQueue.Connection])
+                           || IsAbsoluteUrl(configuration[$"{Webhooks.WebhookQueue.Connection}:queueServiceUri"]),
+                "Set WebhookQueue (a Storage connection string) or WebhookQueue__queueServiceUri (an absolute URL, used with the app's identity).")
+            .ValidateOnStart();
+
         services.AddOptions<LiveChatOptions>().Bind(configuration.GetSection("LiveChat"))
             .Validate(o => new[] { o.MaxMessageLength, o.DefaultListLimit, o.MaxListLimit, o.MaxMarkReadIds, o.MaxMachineSessions,
                     o.MaxAgentSessions, o.MaxHistorySessions, o.MaxHistoryMessages, o.MaxAttachmentsPerMessage, o.MaxConcurrentUpdateAttempts, o.SweepParallelism }.All(n => n > 0),

@@ -10,7 +10,7 @@ namespace LiveChat.Core;
 /// succeeds: a store that is down at start must not stop the worker, which answers 503 meanwhile. A store found to
 /// have lost them later (restarted empty, deleted) is rebuilt the same way, once at a time (Cosmos:CreateIfMissing).
 /// </summary>
-public sealed class StorageInitializer(CosmosStore store, BlobStore blobs, ILogger<StorageInitializer> log) : BackgroundService
+public sealed class StorageInitializer(CosmosStore store, BlobStore blobs, Webhooks.WebhookQueue webhooks, ILogger<StorageInitializer> log) : BackgroundService
 {
     int _rebuilding;
     CancellationToken _stopping;
@@ -19,6 +19,7 @@ public sealed class StorageInitializer(CosmosStore store, BlobStore blobs, ILogg
     {
         await store.EnsureCreatedAsync(ct);
         await blobs.EnsureCreatedAsync(ct);
+        await webhooks.EnsureCreatedAsync(ct);
     }
 
     /// <summary>The store answered that a database or container does not exist: create what is missing, in the background.</summary>

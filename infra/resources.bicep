@@ -26,6 +26,7 @@ var tags = { 'azd-env-name': environmentName, app: 'livechat' }
 var databaseName = 'livechat'
 var uploadsContainerName = 'uploads'
 var deploymentContainerName = 'app-package'
+var webhookQueueName = 'webhooks'
 var functionAppName = 'func-${environmentName}-${suffix}'
 var storageAccountName = take('st${toLower(replace(environmentName, '-', ''))}${suffix}', 24)
 var signalRName = 'sigr-${environmentName}-${suffix}'
@@ -52,6 +53,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     uploadsContainerName: uploadsContainerName
     deploymentContainerName: deploymentContainerName
+    webhookQueueName: webhookQueueName
     allowedOrigins: browserOrigins
   }
 }
@@ -94,6 +96,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Identity__Audience: identityAudience
       Identity__BootstrapAdmins: bootstrapAdmins
       SweepSchedule: sweepSchedule
+      WebhookQueue__queueServiceUri: storage.outputs.queueEndpoint
+      Webhooks__Queue: webhookQueueName
+      Webhooks__RelaySchedule: '0 */1 * * * *'
       AgentConsole__Enabled: enableAgentConsole ? 'true' : 'false'
     }
   }
@@ -131,6 +136,17 @@ resource appBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: storageAccount
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b') // Storage Blob Data Owner
+    principalId: functionApp.outputs.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The webhook queue: the app sends to it, and its queue trigger reads it and moves failing messages to the poison queue.
+resource appQueueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storageAccount.id, functionAppName, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
+  scope: storageAccount
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88') // Storage Queue Data Contributor
     principalId: functionApp.outputs.principalId
     principalType: 'ServicePrincipal'
   }

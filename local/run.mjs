@@ -1,11 +1,11 @@
-// Runs the whole service locally (./run.sh builds, then hands over to this): the Cosmos, Blob and SignalR stand-ins,
+// Runs the whole service locally (./run.sh builds, then hands over to this): the Cosmos, Blob/Queue and SignalR stand-ins,
 // then the Functions host stand-in with the real worker, then seeds a demo tenant into .local/demo.env.
 // Ctrl+C, SIGINT or SIGTERM stops everything it started within 2 s — also when started in the background, where a
 // shell leaves SIGINT ignored (Node resets it, bash cannot).
 //   node local/run.mjs [--stack-only] [--no-dashboard]
 //     --stack-only: just the stand-ins, e.g. for `func start` in LiveChat.Functions
 //     --no-dashboard: no telemetry dashboard, and the worker exports no telemetry
-// Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), SIGNALR_PORT (8888), LIVECHAT_PORT (7071),
+// Ports: COSMOS_PORT (8081), AZURITE_BLOB_PORT (10000), AZURITE_QUEUE_PORT (10001), SIGNALR_PORT (8888), LIVECHAT_PORT (7071),
 // DASHBOARD_PORT (18888, the telemetry dashboard when LIVECHAT_DASHBOARD names its executable) and its OTLP_PORT (4318).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const logs = path.join(root, '.local', 'stack');
 fs.mkdirSync(logs, { recursive: true });
 const port = (name, fallback) => Number(process.env[name] || fallback);
-const cosmosPort = port('COSMOS_PORT', 8081), blobPort = port('AZURITE_BLOB_PORT', 10000);
+const cosmosPort = port('COSMOS_PORT', 8081), blobPort = port('AZURITE_BLOB_PORT', 10000), queuePort = port('AZURITE_QUEUE_PORT', 10001);
 const signalRPort = port('SIGNALR_PORT', 8888), apiPort = port('LIVECHAT_PORT', 7071);
 const dashboardPort = port('DASHBOARD_PORT', 18888), otlpPort = port('OTLP_PORT', 4318);
 const release = (project, dll) => path.join(root, project, 'bin', 'Release', 'net10.0', dll);
@@ -51,7 +51,7 @@ function isFree(port) {
 }
 {
   const dashboardWanted = process.env.LIVECHAT_DASHBOARD && !process.argv.includes('--stack-only') && !process.argv.includes('--no-dashboard');
-  const wanted = [['COSMOS_PORT', cosmosPort], ['AZURITE_BLOB_PORT', blobPort], ['SIGNALR_PORT', signalRPort],
+  const wanted = [['COSMOS_PORT', cosmosPort], ['AZURITE_BLOB_PORT', blobPort], ['AZURITE_QUEUE_PORT', queuePort], ['SIGNALR_PORT', signalRPort],
     ...(process.argv.includes('--stack-only') ? [] : [['LIVECHAT_PORT', apiPort]]),
     ...(dashboardWanted ? [['DASHBOARD_PORT', dashboardPort], ['OTLP_PORT', otlpPort]] : [])];
   for (const [name, port] of wanted) {
@@ -124,6 +124,10 @@ start('cosmos', 'node', [path.join(root, 'local', 'cosmos', 'server.js'), String
 start('azurite', 'node', [path.join(root, 'local', 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js'),
   '--blobHost', '127.0.0.1', '--blobPort', String(blobPort), '--inMemoryPersistence', '--skipApiVersionCheck', '--loose', '--silent'],
   { stopSignal: 'SIGKILL' });
+// The webhook queue (WebhookQueue in local.settings.json).
+start('azurite-queue', 'node', [path.join(root, 'local', 'node_modules', 'azurite', 'dist', 'src', 'queue', 'main.js'),
+  '--queueHost', '127.0.0.1', '--queuePort', String(queuePort), '--inMemoryPersistence', '--skipApiVersionCheck', '--loose', '--silent'],
+  { stopSignal: 'SIGKILL' });
 start('signalr', 'dotnet', [release('local/signalr', 'LiveChat.SignalRStandIn.dll'),
   '--urls', `http://127.0.0.1:${signalRPort}`, '--AccessKey', signalRKey]);
 // Local only, so anonymous: traces, metrics and logs of the worker, sent over OTLP/HTTP.
@@ -142,6 +146,7 @@ await Promise.all([
   dashboard ? waitFor('telemetry dashboard', `http://127.0.0.1:${dashboardPort}/`) : Promise.resolve(),
   waitFor('cosmos', `https://127.0.0.1:${cosmosPort}/`),
   waitFor('azurite', `http://127.0.0.1:${blobPort}/devstoreaccount1?comp=list`),
+  waitFor('azurite-queue', `http://127.0.0.1:${queuePort}/devstoreaccount1?comp=list`),
   waitFor('signalr', `http://127.0.0.1:${signalRPort}/api/hubs/livechat/users/probe`),
 ]);
 

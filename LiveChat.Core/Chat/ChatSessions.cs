@@ -4,6 +4,7 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Tickets;
+using LiveChat.Core.Webhooks;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +12,8 @@ namespace LiveChat.Core.Chat;
 
 /// <summary>Starting, ending and listing chat sessions, for agents and for machines.</summary>
 public sealed class ChatSessions(
-    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, ChatEvents events, MachineInbox inbox, TimeProvider time,
-    IOptions<LiveChatOptions> options)
+    CosmosStore store, ChatAccess access, Timeline timeline, Presence presence, ChatEvents events, MachineInbox inbox, WebhookOutbox webhooks,
+    TimeProvider time, IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -69,8 +70,10 @@ public sealed class ChatSessions(
 
     async Task<StartSessionResult> CreateClaimedAsync(TicketDocument ticket, SessionDocument session, CancellationToken ct)
     {
+        var hook = await webhooks.RecordAsync(ChatWebhookEvents.SessionStarted(session), ct);
         if (await store.Sessions.TryCreateAsync(session, session.Key, ct))
         {
+            webhooks.Relay(hook);
             await inbox.ReflectAsync(session, ct);
             await timeline.WriteAsync(Timeline.StartedEvent(session), ct);
             events.SessionStartedFor(session);
@@ -137,12 +140,14 @@ public sealed class ChatSessions(
     public async Task<SessionDocument?> TryEndAsync(SessionDocument session, Func<SessionDocument, SessionDocument?> describeEnd,
         CancellationToken ct)
     {
+        var hook = await webhooks.RecordAsync(ChatWebhookEvents.SessionEnded(session), ct);
         var ended = await store.Sessions.UpdateIfUnchangedAsync(session, session.Id, session.Key,
             current => current.IsActive && describeEnd(current) is { } described
                 ? described with { Status = SessionStatus.Ended, ActiveKey = $"ended:{current.Id}", EndedAt = time.NowMs(), Version = current.Version + 1, ETag = null }
                 : null,
             _limits.MaxConcurrentUpdateAttempts, ct);
         if (ended is null) return null;
+        webhooks.Relay(hook);
         await inbox.ReflectAsync(ended, ct);
         await timeline.WriteAsync(Timeline.EndedEvent(ended), ct);
         events.SessionEndedFor(ended);

@@ -4,6 +4,7 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
+using LiveChat.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace LiveChat.Core.Chat;
@@ -15,7 +16,7 @@ namespace LiveChat.Core.Chat;
 /// Both are ETag-conditioned, so they race neither each other nor a mark-read.
 /// </summary>
 public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadCounter counter, ChatEvents events, BlobStore blobs,
-    TimeProvider time, IOptions<LiveChatOptions> options)
+    WebhookOutbox webhooks, TimeProvider time, IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -24,7 +25,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
     {
         var body = ValidBody(request);
         var session = await access.ActiveSessionAsync(who, ticketId, ct);
-        var (_, edited) = await ChangeAsync(session, messageId, who,
+        var (_, edited) = await ChangeAsync(session, messageId, who, (s, id, at) => ChatWebhookEvents.MessageEdited(s, id, at, body),
             (m, now) => m with { Body = body, EditedAt = now, Edits = [.. m.Edits, new MessageEdit(m.Body, now)] }, ct);
         events.MessageUpdatedIn(session, edited);
         return new MessageChange(edited.Id, edited.EditedAt, null);
@@ -34,7 +35,7 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
     {
         var session = await access.ActiveSessionAsync(who, ticketId, ct);
         // Read by both from now on: a later mark-read cannot lower the counter for it a second time.
-        var (m, tombstone) = await ChangeAsync(session, messageId, who, (m, now) => m with
+        var (m, tombstone) = await ChangeAsync(session, messageId, who, ChatWebhookEvents.MessageDeleted, (m, now) => m with
         {
             Body = "", Attachments = [], DeletedAt = now,
             ReadByAgentAt = m.ReadByAgentAt ?? now, ReadByMachineAt = m.ReadByMachineAt ?? now,
@@ -76,15 +77,19 @@ public sealed class MessageChanges(CosmosStore store, ChatAccess access, UnreadC
 
     /// <summary>
     /// Read, check, write under the message's ETag; a lost race reads and checks again (the shared ETag loop), so an
-    /// edit never overwrites a concurrent delete or mark-read. Returns the message as it was and as it is now.
+    /// edit never overwrites a concurrent delete or mark-read. Returns the message as it was and as it is now. Its webhook
+    /// event is recorded once the change is allowed, before it is written.
     /// </summary>
-    async Task<(MessageDocument Before, MessageDocument After)> ChangeAsync(SessionDocument session, string messageId,
-        ChatParticipant who, Func<MessageDocument, long, MessageDocument> change, CancellationToken ct)
+    async Task<(MessageDocument Before, MessageDocument After)> ChangeAsync(SessionDocument session, string messageId, ChatParticipant who,
+        Func<SessionDocument, string, long, WebhookOutboxDocument> announce, Func<MessageDocument, long, MessageDocument> change, CancellationToken ct)
     {
         var current = await store.Messages.ReadOrNullAsync<MessageDocument>(messageId, session.TicketId, ct) ?? throw ErrorCatalog.MessageNotFound.Raise();
-        var before = current;
+        var before = Changeable(session, current, who);
+        var now = time.NowMs();
+        var hook = await webhooks.RecordAsync(announce(session, messageId, now), ct);
         var after = await store.Messages.UpdateIfUnchangedAsync(current, messageId, session.TicketId,
-            m => change(before = Changeable(session, m, who), time.NowMs()) with { ETag = null }, _limits.MaxConcurrentUpdateAttempts, ct);
+            m => change(before = Changeable(session, m, who), now) with { ETag = null }, _limits.MaxConcurrentUpdateAttempts, ct);
+        webhooks.Relay(hook);
         return (before, after ?? throw ErrorCatalog.MessageNotFound.Raise());
     }
 }

@@ -4,6 +4,7 @@ using LiveChat.Core.Identity;
 using LiveChat.Core.Machines;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
+using LiveChat.Core.Webhooks;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 
@@ -14,8 +15,8 @@ namespace LiveChat.Core.Chat;
 /// counted into the reader's unread counter; a retry of a post whose count was lost completes it.
 /// </summary>
 public sealed partial class MessagePosting(
-    CosmosStore store, ChatAccess access, MessageAttachments attachments, UnreadCounter counter, MessageClock clock, TimeProvider time,
-    IOptions<LiveChatOptions> options)
+    CosmosStore store, ChatAccess access, MessageAttachments attachments, UnreadCounter counter, MessageClock clock, WebhookOutbox webhooks,
+    TimeProvider time, IOptions<LiveChatOptions> options)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -67,8 +68,10 @@ public sealed partial class MessagePosting(
             ReadByMachineAt = who.IsMachine ? now : null,
             ReadByAgentAt = who.IsMachine ? null : now,
         };
-        if (!await store.Messages.TryCreateAsync(message, message.TicketId, ct))
-            return await CompleteRetryAsync(session, message, ct);
+        var hook = await webhooks.RecordAsync(ChatWebhookEvents.MessageCreated(message), ct);
+        var created = await store.Messages.TryCreateAsync(message, message.TicketId, ct);
+        webhooks.Relay(hook);
+        if (!created) return await CompleteRetryAsync(session, message, ct);
         await counter.CountAsync(session, message, ct);
         return new PostMessageResult(message.Id, message.CreatedAt, Created: true);
     }

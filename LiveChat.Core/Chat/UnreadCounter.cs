@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LiveChat.Core.Realtime;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Webhooks;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,8 +21,8 @@ namespace LiveChat.Core.Chat;
 /// <item>the sweep recounts sessions from their messages and corrects what a failed write left (<see cref="RecountAsync"/>).</item>
 /// </list>
 /// </summary>
-public sealed class UnreadCounter(CosmosStore store, ChatEvents events, MachineInbox inbox, TimeProvider time, IOptions<LiveChatOptions> options,
-    ILogger<UnreadCounter> log)
+public sealed class UnreadCounter(CosmosStore store, ChatEvents events, MachineInbox inbox, WebhookOutbox webhooks, TimeProvider time,
+    IOptions<LiveChatOptions> options, ILogger<UnreadCounter> log)
 {
     readonly LiveChatOptions _limits = options.Value;
 
@@ -89,12 +90,16 @@ public sealed class UnreadCounter(CosmosStore store, ChatEvents events, MachineI
         var query = new QueryDefinition("SELECT * FROM c WHERE c.ticketId = @ticketId AND ARRAY_CONTAINS(@ids, c.id)")
             .WithParameter("@ticketId", ticketId).WithParameter("@ids", ids);
         var found = await store.Messages.QueryAsync<MessageDocument>(query, ticketId, ct);
-        var marked = (await Task.WhenAll(found.Where(m => IsUnreadBy(m, byMachine)).Select(m =>
+        var unread = found.Where(m => IsUnreadBy(m, byMachine)).ToList();
+        var hook = unread.Count == 0 ? null : await webhooks.RecordAsync(
+            ChatWebhookEvents.MessagesRead(unread[0].TenantId, ticketId, active?.Id, byMachine, unread.Select(m => m.Id).ToList(), now), ct);
+        var marked = (await Task.WhenAll(unread.Select(m =>
                 store.Messages.UpdateIfUnchangedAsync(m, m.Id, ticketId,
                     current => !IsUnreadBy(current, byMachine) ? null
                         : byMachine ? current with { ReadByMachineAt = now, ETag = null } : current with { ReadByAgentAt = now, ETag = null },
                     _limits.MaxConcurrentUpdateAttempts, ct))))
             .OfType<MessageDocument>().ToList();
+        webhooks.Relay(hook);
         if (active is null) return new MarkedRead(marked.Select(m => m.Id).ToList(), now);
 
         var current = await LowerAsync(active, byMachine, marked.Count(m => m.SessionId == active.Id), ct);

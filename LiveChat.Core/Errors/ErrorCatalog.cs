@@ -15,6 +15,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError FileTooLarge = new("file_too_large", 400, "File too large", "Arquivo muito grande. Máximo: 10MB");
     public static readonly LiveChatError FileContentMismatch = new("file_type_not_allowed", 400, "File content does not match its type", "O conteúdo do arquivo não corresponde ao tipo informado.");
     public static readonly LiveChatError AttachmentExpired = new("attachment_expired", 400, "Upload too old to attach", "O arquivo foi enviado há tempo demais para ser anexado. Envie-o novamente.");
+    public static readonly LiveChatError WebhookUrlRefused = new("webhook_url_refused", 400, "Webhook URL not allowed", "URL de webhook não permitida.");
     public static readonly LiveChatError AttachmentNotFound = new("attachment_not_found", 400, "Attachment not uploaded", "Anexo não encontrado. Envie o arquivo antes de anexá-lo.");
 
     // 401: who is calling
@@ -41,6 +42,8 @@ public static class ErrorCatalog
     public static readonly LiveChatError MachineNotFound = new("machine_not_found", 404, "Machine not found", "Máquina não encontrada");
     public static readonly LiveChatError MessageNotFound = new("message_not_found", 404, "Message not found", "Mensagem não encontrada.");
     public static readonly LiveChatError UserNotFound = new("user_not_found", 404, "User not found", "Usuário não encontrado.");
+    public static readonly LiveChatError WebhookNotFound = new("webhook_not_found", 404, "Webhook endpoint not found", "Webhook não encontrado.");
+    public static readonly LiveChatError WebhookDeliveryNotFound = new("webhook_delivery_not_found", 404, "Webhook delivery not found", "Entrega de webhook não encontrada.");
     public static readonly LiveChatError ConsoleDisabled = new("console_disabled", 404, "Agent console is off", "O console do agente está desativado neste ambiente (AgentConsole:Enabled).");
     public static readonly LiveChatError ConsoleFileNotFound = new("console_file_not_found", 404, "No such console file", "Arquivo do console não encontrado.");
 
@@ -55,6 +58,7 @@ public static class ErrorCatalog
     public static readonly LiveChatError MessageInProgress = new("message_in_progress", 409, "A request with this clientMessageId is still in progress, retry", "Esta mensagem ainda está sendo enviada. Tente novamente em instantes.", RetryAfterSeconds: 10);
     public static readonly LiveChatError EditWindowPassed = new("edit_window_passed", 409, "Too late to change this message", "O prazo para alterar esta mensagem terminou.");
     public static readonly LiveChatError MessageDeleted = new("message_deleted", 409, "Message deleted", "Esta mensagem foi apagada.");
+    public static readonly LiveChatError TooManyWebhooks = new("too_many_webhooks", 409, "Too many webhook endpoints", "Limite de webhooks atingido.");
     public static readonly LiveChatError ConcurrentUpdate = new("concurrent_update", 409, "Changed by another request, retry", "O registro foi alterado ao mesmo tempo. Tente novamente.", RetryAfterSeconds: 1);
 
     // 429: too many calls from this caller

@@ -38,4 +38,8 @@ public static class ValidationTexts
     public static string OneOf(string field, IEnumerable<string> allowed) => $"{field} deve ser um de: {string.Join(", ", allowed)}.";
     public static string FieldInvalid(string field) => $"Campo '{field}' com valor ou tipo inválido.";
     public static string NotATenantUser(string field, string userId) => $"{field}: '{userId}' não é um usuário deste tenant.";
+
+    public static string LimitRange(int min, int max) => $"limit deve ser um inteiro de {min} a {max}.";
+    public static string TooManyWebhooks(int max) => $"Limite de {max} webhooks por empresa atingido. Apague um para criar outro.";
+    public static string WebhookEvents(IEnumerable<string> all) => $"events deve listar tipos de evento ({string.Join(", ", all)}) ou \"*\" para todos.";
 }

@@ -1,6 +1,7 @@
 using LiveChat.Core.Errors;
 using LiveChat.Core.Identity;
 using LiveChat.Core.Storage;
+using LiveChat.Core.Webhooks;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Options;
 using static LiveChat.Core.Identity.AdminInput;
@@ -24,7 +25,7 @@ public sealed record MachineEnrollment(string MachineId, string Hostname, string
 /// <summary>A tenant's machines: registration, tokens (issue, rotate, revoke), and the machine's own heartbeat.</summary>
 public sealed class MachineRegistry(
     CosmosStore store, MachineAuthenticator machineAuth, TenantUsers users, Presence presence,
-    IMachineRevocationFollowUp followUp, TimeProvider time, IOptions<LiveChatOptions> options)
+    IMachineRevocationFollowUp followUp, WebhookOutbox webhooks, TimeProvider time, IOptions<LiveChatOptions> options)
 {
     const int MaxLinkedUsers = 50;
 
@@ -105,7 +106,13 @@ public sealed class MachineRegistry(
     {
         var machine = await ForAdminAsync(admin, machineId, ct);
         await RevokeTokenAsync(machine.TokenHash, ct);
+        var hook = await webhooks.RecordAsync(new WebhookOutboxDocument
+        {
+            Id = WebhookOutbox.EventId(WebhookEventTypes.MachineRevoked, machine.Id), Type = WebhookEventTypes.MachineRevoked,
+            TenantId = machine.TenantId, MachineId = machine.Id, At = time.NowMs(),
+        }, ct);
         await store.Machines.PatchOrNullAsync<MachineDocument>(machine.Id, machine.Id, [PatchOperation.Set("/status", MachineStatus.Revoked)], ct);
+        webhooks.Relay(hook);
         await followUp.MachineRevokedAsync(machine, ct);
         return new OkResult(true);
     }

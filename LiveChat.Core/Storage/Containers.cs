@@ -14,6 +14,9 @@ public static class Containers
     public const string Sessions = "sessions";
     public const string Messages = "messages";
     public const string Events = "events";
+    public const string WebhookEndpoints = "webhookEndpoints";
+    public const string WebhookOutbox = "webhookOutbox";
+    public const string WebhookDeliveries = "webhookDeliveries";
 
     public static IReadOnlyList<ContainerProperties> All { get; } =
     [
@@ -28,6 +31,9 @@ public static class Containers
             [("/createdAt", CompositePathSortOrder.Ascending), ("/id", CompositePathSortOrder.Ascending)]),
             [("/createdAt", CompositePathSortOrder.Descending), ("/id", CompositePathSortOrder.Descending)]),
         new(Events, "/ticketId"),
+        new(WebhookEndpoints, "/tenantId"),
+        new(WebhookOutbox, "/id"),
+        new(WebhookDeliveries, "/endpointId"),
     ];
 
     static ContainerProperties WithUniqueKey(ContainerProperties container, string path)

@@ -58,6 +58,9 @@ public sealed class CosmosStore : IDisposable
         Sessions = database.GetContainer(Containers.Sessions);
         Messages = database.GetContainer(Containers.Messages);
         Events = database.GetContainer(Containers.Events);
+        WebhookEndpoints = database.GetContainer(Containers.WebhookEndpoints);
+        WebhookOutbox = database.GetContainer(Containers.WebhookOutbox);
+        WebhookDeliveries = database.GetContainer(Containers.WebhookDeliveries);
     }
 
     public Container Tickets { get; }
@@ -68,6 +71,9 @@ public sealed class CosmosStore : IDisposable
     public Container Sessions { get; }
     public Container Messages { get; }
     public Container Events { get; }
+    public Container WebhookEndpoints { get; }
+    public Container WebhookOutbox { get; }
+    public Container WebhookDeliveries { get; }
 
     public async Task EnsureCreatedAsync(CancellationToken ct)
     {

@@ -30,6 +30,18 @@ public static class LiveChatTelemetry
     static readonly Counter<long> SweepChecked = Meter.CreateCounter<long>("livechat.sweep.checked", description: "Active sessions the sweep judged");
     static readonly Counter<long> SweepEnded = Meter.CreateCounter<long>("livechat.sweep.ended", description: "Sessions the sweep ended, by reason");
 
+    static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("livechat.webhook.attempts", description: "Webhook delivery attempts by endpoint and outcome (delivered, retrying, failed)");
+    static readonly Histogram<double> WebhookDuration = Meter.CreateHistogram<double>("livechat.webhook.duration", "ms", "Webhook attempt duration by endpoint");
+    static readonly Histogram<long> WebhookRetryDepth = Meter.CreateHistogram<long>("livechat.webhook.attempt_number", description: "Which attempt of its delivery each attempt was, by endpoint");
+
+    public static void WebhookAttempted(string endpointId, string outcome, int attempt, TimeSpan elapsed)
+    {
+        var endpoint = new KeyValuePair<string, object?>("endpoint", endpointId);
+        WebhookAttempts.Add(1, endpoint, new KeyValuePair<string, object?>("outcome", outcome));
+        WebhookDuration.Record(elapsed.TotalMilliseconds, endpoint);
+        WebhookRetryDepth.Record(attempt, endpoint);
+    }
+
     public static void RequestFinished(int status, string? problemCode, TimeSpan elapsed)
     {
         var tags = new TagList { { "function", Function }, { "status", status }, { "code", problemCode ?? "" } };

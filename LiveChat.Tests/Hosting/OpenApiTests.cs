@@ -26,7 +26,7 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
     {
         var paths = OpenApiContract.Document["paths"]!.AsObject();
         var functions = ApiFunction.All;
-        Assert.Equal(39, functions.Count);
+        Assert.Equal(47, functions.Count);
         foreach (var function in functions)
             foreach (var method in function.Trigger.Methods!)
                 Assert.Equal(function.Name, paths["/api/" + function.Trigger.Route]?[method.ToLowerInvariant()]?["operationId"]?.GetValue<string>());
@@ -41,7 +41,7 @@ public sealed class OpenApiTests(LiveChatApp app) : IClassFixture<LiveChatApp>
         Assert.Equal(OpenApiSpecVersion.OpenApi3_1, read.Diagnostic?.SpecificationVersion);
         var document = read.Document!;
         Assert.Empty(document.Validate(ValidationRuleSet.GetDefaultRuleSet()) ?? []);
-        Assert.Equal(39, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
+        Assert.Equal(47, document.Paths.Sum(p => p.Value?.Operations?.Count ?? 0));
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ public class LiveChatApp : IAsyncLifetime
             var settings = TestSettings.For(stack, "http-" + Guid.NewGuid().ToString("N")[..12], overrides);
             // The schedule stays off so no sweep runs under a test's feet; tests run it through the admin endpoint.
             settings["AzureWebJobs.AutoEndInactiveSessions.Disabled"] = "true";
+            settings["AzureWebJobs.RelayWebhookEvents.Disabled"] = "true";
             var services = await CoreApp.StartAsync(settings, TimeProvider.System);
             var (host, baseAddress, logs) = await StartHostAsync(settings);
             var running = new RunningApp(host, services, baseAddress, logs, settings);

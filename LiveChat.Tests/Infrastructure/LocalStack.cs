@@ -6,7 +6,7 @@ namespace LiveChat.Tests.Infrastructure;
 
 /// <summary>
 /// The local stand-ins (Cosmos, Azurite, SignalR) started once per test run on free ports, and stopped when the run ends.
-/// Set LIVECHAT_TEST_COSMOS / LIVECHAT_TEST_BLOB to connection strings to run against servers of your own
+/// Set LIVECHAT_TEST_COSMOS / LIVECHAT_TEST_BLOB / LIVECHAT_TEST_QUEUE to connection strings to run against servers of your own
 /// (the official emulators, or real Azure) instead.
 /// </summary>
 public sealed class LocalStack
@@ -19,6 +19,8 @@ public sealed class LocalStack
     public required string CosmosConnectionString { get; init; }
     public required bool CosmosIsLocal { get; init; }
     public required string BlobConnectionString { get; init; }
+    /// <summary>Azurite's queue service (the webhook queue), or LIVECHAT_TEST_QUEUE.</summary>
+    public required string QueueConnectionString { get; init; }
     public required string SignalRConnectionString { get; init; }
     public const string SignalRAccessKey = "test-signalr-access-key-0123456789abcdef";
 
@@ -54,9 +56,14 @@ public sealed class LocalStack
         {
             var port = FreePort();
             processes.Add(StartAzurite(port));
-            await WaitForAsync(new Uri($"http://127.0.0.1:{port}/devstoreaccount1?comp=list"));
-            blob = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-                   + $"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+            blob = await AzuriteAsync("Blob", port);
+        }
+        var queue = Environment.GetEnvironmentVariable("LIVECHAT_TEST_QUEUE");
+        if (queue is null)
+        {
+            var port = FreePort();
+            processes.Add(StartAzuriteQueue(port));
+            queue = await AzuriteAsync("Queue", port);
         }
 
         var signalRPort = FreePort();
@@ -65,7 +72,7 @@ public sealed class LocalStack
 
         var stack = new LocalStack
         {
-            CosmosConnectionString = cosmos, CosmosIsLocal = cosmos.Contains("127.0.0.1"), BlobConnectionString = blob,
+            CosmosConnectionString = cosmos, CosmosIsLocal = cosmos.Contains("127.0.0.1"), BlobConnectionString = blob, QueueConnectionString = queue,
             SignalRConnectionString = $"Endpoint=http://127.0.0.1:{signalRPort};AccessKey={SignalRAccessKey};Version=1.0;",
         };
         stack._processes.AddRange(processes);
@@ -95,6 +102,19 @@ public sealed class LocalStack
     public static Process StartAzurite(int port, params string[] extraArgs) =>
         StartNode(Path.Combine(RepoRoot, "local", "node_modules", "azurite", "dist", "src", "blob", "main.js"),
             ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", .. extraArgs]);
+
+    /// <summary>The connection string of an Azurite service ("Blob", "Queue") on 127.0.0.1:port, once it answers.</summary>
+    static async Task<string> AzuriteAsync(string service, int port)
+    {
+        await WaitForAsync(new Uri($"http://127.0.0.1:{port}/devstoreaccount1?comp=list"));
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+               + $"{service}Endpoint=http://127.0.0.1:{port}/devstoreaccount1;";
+    }
+
+    /// <summary>Azurite's queue service in memory on 127.0.0.1:port.</summary>
+    public static Process StartAzuriteQueue(int port) =>
+        StartNode(Path.Combine(RepoRoot, "local", "node_modules", "azurite", "dist", "src", "queue", "main.js"),
+            ["--queueHost", "127.0.0.1", "--queuePort", port.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent"]);
 
     static Process StartNode(string script, params string[] args)
     {

@@ -22,6 +22,8 @@ public static class TestSettings
         settings["Blob:ConnectionString"] = stack.BlobConnectionString;
         settings["Blob:Container"] = "uploads-" + database;
         settings["SignalR:ConnectionString"] = stack.SignalRConnectionString;
+        settings["WebhookQueue"] = stack.QueueConnectionString;
+        settings["Webhooks:Queue"] = ("webhooks-" + database.ToLowerInvariant()).Replace("_", "-");
         settings["LiveChat:MachineTokenCacheFor"] = "00:00:00";
         settings["LiveChat:AgentUserCacheFor"] = "00:00:00";
         // Tests post hundreds of messages from one caller in a moment; RateLimitTests sets real limits.

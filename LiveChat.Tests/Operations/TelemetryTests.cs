@@ -7,6 +7,7 @@ using LiveChat.Core.Machines;
 using LiveChat.Core.Telemetry;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Uploads;
+using LiveChat.Core.Webhooks;
 using LiveChat.Functions;
 using LiveChat.Functions.Http;
 using LiveChat.Tests.Infrastructure;
@@ -143,6 +144,44 @@ public sealed class TelemetryTests(TelemetryApp app) : IClassFixture<TelemetryAp
         Assert.DoesNotContain(secretBody, everything);
         Assert.DoesNotContain(chat.MachineToken, everything);
         Assert.DoesNotContain("sig=", everything);
+    }
+
+    [Fact]
+    public async Task A_webhook_delivery_continues_the_trace_of_the_chat_call_that_caused_it_and_is_counted_per_endpoint()
+    {
+        app.Start();
+        const string secretBody = "senha do cofre: 4321-segredo";
+        var chat = await app.ChatAsync();
+        await using var receiver = new WebhookReceiver();
+        var endpoint = await app.Get<WebhookEndpoints>().CreateAsync(chat.Admin, new CreateWebhookRequest(receiver.Url, ["message.created"], null, null), default);
+        await receiver.StartAsync(endpoint.Secret);
+        await chat.StartSessionAsync();
+
+        ActivityTraceId traceId;
+        string messageId;
+        using (var call = LiveChatTelemetry.Source.StartActivity("PostMachineMessage"))
+        {
+            traceId = call!.TraceId;
+            messageId = (await app.Get<MessagePosting>().PostAsync(ChatParticipant.Of(chat.Machine), chat.TicketId, new PostMessageRequest(secretBody, null, null), default)).MessageId;
+        }
+        // What the queue trigger does with the two messages of this event: hand it to the endpoints, then deliver it.
+        var message = await app.Store.Messages.ReadOrNullAsync<MessageDocument>(messageId, chat.TicketId, default);
+        var eventId = ChatWebhookEvents.MessageCreated(message!).Id;
+        var dispatcher = app.Get<WebhookDispatcher>();
+        await dispatcher.HandleAsync(new WebhookWork(EventId: eventId), default);
+        await dispatcher.HandleAsync(new WebhookWork(EventId: eventId, EndpointId: endpoint.Endpoint.Id), default);
+        Assert.Single(await receiver.AcceptedAsync());
+        app.Flush();
+
+        var delivery = Assert.Single(app.Spans.ToArray(), s => s.DisplayName == "webhook delivery");
+        Assert.Equal(traceId, delivery.TraceId);
+        Assert.Equal(endpoint.Endpoint.Id, delivery.GetTagItem("livechat.webhook.endpoint"));
+        Assert.Contains(app.Spans.ToArray(), s => s.TraceId == traceId && s.ParentSpanId == delivery.SpanId && s.Source.Name == "System.Net.Http");
+        Assert.Contains(Points("livechat.webhook.attempts"), p => Tag(p, "endpoint") == endpoint.Endpoint.Id && Tag(p, "outcome") == "delivered");
+        Assert.Contains(Points("livechat.webhook.attempt_number"), p => Tag(p, "endpoint") == endpoint.Endpoint.Id);
+        var everything = Everything();
+        Assert.DoesNotContain(secretBody, everything);
+        Assert.DoesNotContain(endpoint.Secret, everything);
     }
 
     IEnumerable<MetricPoint> Points(string name)

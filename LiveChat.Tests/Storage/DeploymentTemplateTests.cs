@@ -118,10 +118,25 @@ public sealed class DeploymentTemplateTests
         Assert.Equal(true, (bool?)(await OfTypeAsync("Microsoft.Insights/components")).Single()["properties"]!["DisableLocalAuth"]);
     }
 
+    [Fact]
+    public async Task The_webhook_queue_and_its_poison_queue_are_in_the_storage_account_reached_with_the_apps_identity()
+    {
+        var queues = (await OfTypeAsync("Microsoft.Storage/storageAccounts/queueServices/queues")).Select(q => (string?)q["name"]).ToList();
+        Assert.Equal(2, queues.Count);
+        Assert.Contains(queues, q => q!.Contains("webhookQueueName") && !q.Contains("poison"));
+        Assert.Contains(queues, q => q!.Contains("-poison"));
+        var settings = await AppSettingsAsync();
+        Assert.Contains("queueEndpoint", (string?)settings["WebhookQueue__queueServiceUri"]);
+        Assert.Null(settings["WebhookQueue"]);
+        Assert.NotNull(settings["Webhooks__Queue"]);
+        Assert.Null(settings["Webhooks__AllowLoopback"]);
+    }
+
     [Theory]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts")]      // Storage Blob Data Owner
     [InlineData("420fcaa2-552c-430f-98ca-3264be4806c7", "Microsoft.SignalRService/signalR")]        // SignalR App Server
     [InlineData("3913510d-42f4-4e42-8a64-420c390055eb", "Microsoft.Insights/components")]           // Monitoring Metrics Publisher
+    [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Microsoft.Storage/storageAccounts")]      // Storage Queue Data Contributor
     public async Task The_apps_identity_holds_each_role_it_needs_on_its_resource(string role, string scopeType)
     {
         var assignments = (await OfTypeAsync("Microsoft.Authorization/roleAssignments"))
@@ -161,12 +176,15 @@ public sealed class DeploymentTemplateTests
         ["Blob__CorsOrigins"] = null,                                    // the storage account's CORS rules (storage.bicep)
         ["Identity__Issuer"] = null,                                     // from the authority's metadata
         ["Identity__DevSigningKey"] = null,                              // local dev tokens only
+        ["WebhookQueue"] = "WebhookQueue__queueServiceUri",              // the queue with the app's identity
+        ["Webhooks__AllowLoopback"] = null,                              // local receivers only; off in Azure
     };
 
     static readonly Dictionary<string, Type> Sections = new()
     {
         ["Cosmos"] = typeof(StoreOptions), ["Blob"] = typeof(UploadOptions), ["SignalR"] = typeof(SignalROptions),
         ["Identity"] = typeof(IdentityOptions), ["RateLimits"] = typeof(RateLimitOptions), ["LiveChat"] = typeof(LiveChatOptions),
+        ["Webhooks"] = typeof(LiveChat.Core.Webhooks.WebhookOptions),
     };
 
     [Fact]

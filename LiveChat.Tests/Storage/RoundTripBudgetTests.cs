@@ -1,5 +1,6 @@
 using LiveChat.Core.Identity;
 using LiveChat.Core.Chat;
+using LiveChat.Core.Webhooks;
 using LiveChat.Core.Machines;
 using LiveChat.Tests.Infrastructure;
 
@@ -37,6 +38,8 @@ public sealed class RoundTripBudgetTests(CachedTokensApp app) : IClassFixture<Ca
         await Sessions.ListForAgentAsync(warm.Agent, default);
         var chat = await app.ChatAsync();
         await AsMachineAsync(chat.MachineToken, _ => Task.CompletedTask); // cached from here on, as after the machine's first call
+        // Whether any webhook endpoint of the tenant wants an event: one query per tenant, cached for Webhooks:EndpointsCacheFor (10 s).
+        Assert.Equal(1, (await app.CountAsync(async () => await app.Get<WebhookEndpoints>().AnyWantsAsync(chat.Admin.TenantId, WebhookEventTypes.MessageCreated, default))).RoundTrips);
         return chat;
     }
 

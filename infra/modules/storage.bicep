@@ -1,9 +1,11 @@
-// One account: the Function App's host storage and deployment package, and the attachments ("uploads").
+// One account: the Function App's host storage and deployment package, the attachments ("uploads") and the webhook
+// queue (with the poison queue the Functions host moves failing messages to).
 param name string
 param location string
 param tags object
 param uploadsContainerName string
 param deploymentContainerName string
+param webhookQueueName string
 @description('Browser origins (the agent web panel, the agent console when on) allowed to PUT attachments straight to Blob Storage.')
 param allowedOrigins array
 
@@ -51,5 +53,21 @@ resource deployment 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   properties: { publicAccess: 'None' }
 }
 
+resource queues 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource webhookQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queues
+  name: webhookQueueName
+}
+
+resource webhookPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queues
+  name: '${webhookQueueName}-poison'
+}
+
 output accountName string = account.name
+output queueEndpoint string = account.properties.primaryEndpoints.queue
 output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -13,16 +13,21 @@ public sealed record HttpFunction(string Id, string Name, string BindingName, st
 
 public sealed record TimerFunction(string Id, string Name, string BindingName, string Schedule);
 
+/// <summary>A queue-triggered function: its queue (binding expressions resolved) and the connection setting's name.</summary>
+public sealed record QueueFunction(string Id, string Name, string BindingName, string Queue, string Connection);
+
 /// <summary>The functions a worker announced, read from their raw bindings as the host reads them.</summary>
 public sealed class FunctionIndex
 {
     public IReadOnlyList<HttpFunction> Http { get; }
     public IReadOnlyList<TimerFunction> Timers { get; }
+    public IReadOnlyList<QueueFunction> Queues { get; }
 
     public FunctionIndex(IReadOnlyList<RpcFunctionMetadata> functions, HostSettings settings)
     {
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
+        var queues = new List<QueueFunction>();
         foreach (var function in functions)
         {
             var trigger = function.RawBindings.Select(b => JsonDocument.Parse(b).RootElement)
@@ -43,13 +48,19 @@ public sealed class FunctionIndex
                 case "timertrigger":
                     timers.Add(new TimerFunction(function.FunctionId, function.Name, bindingName, settings.Resolve(Text(trigger, "schedule")!)));
                     break;
+                case "queuetrigger":
+                    // "AzureWebJobsStorage" when no connection is named, as the Functions host defaults.
+                    queues.Add(new QueueFunction(function.FunctionId, function.Name, bindingName, settings.Resolve(Text(trigger, "queueName")!),
+                        Text(trigger, "connection") is { Length: > 0 } connection ? connection : "AzureWebJobsStorage"));
+                    break;
                 default:
-                    throw new NotSupportedException($"This host runs HTTP and timer triggers only; {function.Name} has a {Text(trigger, "type")}.");
+                    throw new NotSupportedException($"This host runs HTTP, timer and queue triggers only; {function.Name} has a {Text(trigger, "type")}.");
             }
         }
         // Most specific first (literal segments before parameters), as ASP.NET Core routing orders the host's routes.
         Http = http.OrderBy(f => f.Precedence).ToList();
         Timers = timers;
+        Queues = queues;
     }
 
     /// <summary>The function for a path and method; like the Functions host, a known path with another method is not found.</summary>

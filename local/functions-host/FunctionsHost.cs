@@ -9,7 +9,7 @@ public sealed record GrpcEndpoint(Uri Uri);
 
 /// <summary>
 /// The Functions host's part for this app, stood in at its protocol boundary: runs the real worker process and
-/// serves its functions over HTTP (and its timers), as `func start` would.
+/// serves its functions over HTTP (and its timers and queues), as `func start` would.
 /// </summary>
 public static class FunctionsHostApp
 {
@@ -51,6 +51,7 @@ public static class FunctionsHostApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerProcess>());
         builder.Services.AddSingleton<TimerTriggers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerTriggers>());
+        builder.Services.AddHostedService<QueueTriggers>();
         // The platform CORS setting (local.settings.json Host.CORS, as `func start` reads it).
         builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy =>
         {

@@ -57,9 +57,43 @@ public sealed record HostSettings(
             : "api";
     }
 
-    /// <summary>"%Name%" in a binding is an app setting, as the host resolves binding expressions.</summary>
+    /// <summary>
+    /// "%Name%" in a binding is an app setting, as the host resolves binding expressions from its configuration:
+    /// "%Section:Key%" names the setting Section__Key.
+    /// </summary>
     public string Resolve(string value) =>
         value is ['%', .. var name, '%']
-            ? Values.TryGetValue(name, out var setting) ? setting : throw new InvalidOperationException($"App setting '{name}' is not set.")
+            ? Setting(name) ?? throw new InvalidOperationException($"App setting '{name}' is not set.")
             : value;
+
+    public string? Setting(string name) =>
+        Values.TryGetValue(name, out var setting) || Values.TryGetValue(name.Replace(":", "__"), out setting) ? setting : null;
+
+    /// <summary>
+    /// host.json extensions.queues, with the host's defaults (batchSize 16, maxDequeueCount 5, maxPollingInterval 1 min,
+    /// visibilityTimeout 0, messageEncoding base64); an app setting AzureFunctionsJobHost__extensions__queues__{name}
+    /// overrides the file, as in Azure.
+    /// </summary>
+    public QueueSettings Queues()
+    {
+        var file = Path.Combine(ScriptRoot, "host.json");
+        JsonElement queues = default;
+        if (File.Exists(file))
+        {
+            using var hostJson = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+            if (hostJson.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("queues", out var q)) queues = q.Clone();
+        }
+        string? Read(string name) =>
+            Setting($"AzureFunctionsJobHost__extensions__queues__{name}")
+            ?? (queues.ValueKind == JsonValueKind.Object && queues.TryGetProperty(name, out var v) ? v.ToString() : null);
+        return new QueueSettings(
+            int.TryParse(Read("batchSize"), out var batch) ? batch : 16,
+            int.TryParse(Read("maxDequeueCount"), out var dequeue) ? dequeue : 5,
+            TimeSpan.TryParse(Read("maxPollingInterval"), out var polling) ? polling : TimeSpan.FromMinutes(1),
+            TimeSpan.TryParse(Read("visibilityTimeout"), out var visibility) ? visibility : TimeSpan.Zero,
+            !string.Equals(Read("messageEncoding"), "none", StringComparison.OrdinalIgnoreCase));
+    }
 }
+
+/// <summary>The queue trigger's settings (host.json extensions.queues).</summary>
+public sealed record QueueSettings(int BatchSize, int MaxDequeueCount, TimeSpan MaxPollingInterval, TimeSpan VisibilityTimeout, bool Base64);

@@ -65,7 +65,7 @@ sealed class SoakStack : IAsyncDisposable
         var root = LocalSettings.RepoRoot();
         string Release(string project, string dll) => Path.Combine(root, project, "bin", "Release", "net10.0", dll);
         int FreePort() { using var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); return ((IPEndPoint)l.LocalEndpoint).Port; }
-        var (cosmosPort, blobPort, signalRPort) = (FreePort(), FreePort(), FreePort());
+        var (cosmosPort, blobPort, queuePort, signalRPort) = (FreePort(), FreePort(), FreePort(), FreePort());
         const string signalRKey = "soak-signalr-access-key-0123456789abcdef";
 
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json")))!;
@@ -73,6 +73,8 @@ sealed class SoakStack : IAsyncDisposable
         values["Cosmos__ConnectionString"] = $"AccountEndpoint=https://127.0.0.1:{cosmosPort}/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU9DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==";
         values["Blob__ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
                                            $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;";
+        values["WebhookQueue"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+                                 $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;";
         values["SignalR__ConnectionString"] = $"Endpoint=http://127.0.0.1:{signalRPort};AccessKey={signalRKey};Version=1.0;";
         values["LiveChat__UnreadRecountEvery"] = "00:01:00";
         values["LiveChat__MachineTokenCacheFor"] = "00:00:05";
@@ -89,6 +91,8 @@ sealed class SoakStack : IAsyncDisposable
         stack.Cosmos = stack.Start("node", Path.Combine(root, "local", "cosmos", "server.js"), cosmosPort.ToString());
         stack.Start("node", Path.Combine(root, "local", "node_modules", "azurite", "dist", "src", "blob", "main.js"), "--blobHost", "127.0.0.1",
             "--blobPort", blobPort.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent");
+        stack.Start("node", Path.Combine(root, "local", "node_modules", "azurite", "dist", "src", "queue", "main.js"), "--queueHost", "127.0.0.1",
+            "--queuePort", queuePort.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent");
         stack.SignalR = stack.Start("dotnet", Release("local/signalr", "LiveChat.SignalRStandIn.dll"), "--urls", $"http://127.0.0.1:{signalRPort}",
             "--AccessKey", signalRKey, "--Logging:LogLevel:Default=Warning");
         await WaitAsync($"https://127.0.0.1:{cosmosPort}/");

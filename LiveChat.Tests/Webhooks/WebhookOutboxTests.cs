@@ -1,0 +1,97 @@
+using LiveChat.Core.Chat;
+using LiveChat.Core.Webhooks;
+using LiveChat.Tests.Infrastructure;
+using Microsoft.Azure.Cosmos;
+
+namespace LiveChat.Tests.Webhooks;
+
+/// <summary>
+/// The outbox as a worker leaves it when it dies at the worst moment: an event recorded, its change written, and never
+/// handed to the queue (or its change never written). The relay timer and the confirmation against the store decide.
+/// </summary>
+public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookApp>
+{
+    [Fact]
+    public async Task An_event_a_dead_worker_recorded_and_never_handed_on_is_relayed_by_the_timer()
+    {
+        var chat = await app.ChatAsync();
+        await chat.StartSessionAsync();
+        var messageId = (await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "sem entrega" }))
+            .OkJsonAsync(201)).GetProperty("messageId").GetString()!;
+        await using var receiver = new WebhookReceiver();
+        var (_, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
+        await receiver.StartAsync(secret);
+        var message = (await app.Store.Messages.ReadItemAsync<MessageDocument>(messageId, new PartitionKey(chat.TicketId))).Resource;
+        await app.Store.WebhookOutbox.CreateItemAsync(ChatWebhookEvents.MessageCreated(message) with { CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000 });
+
+        await RelayAsync(app.CreateClient());
+        Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Any(r => r.Data().GetProperty("messageId").GetString() == messageId), 30_000));
+        Assert.Equal("sem entrega", (await receiver.AcceptedAsync()).First().Data().GetProperty("body").GetString());
+        Assert.True(await Poll.UntilAsync(async () => !await OutboxHasAsync(ChatWebhookEvents.MessageCreated(message).Id), 10_000), "the outbox kept the event");
+    }
+
+    [Fact]
+    public async Task An_event_whose_change_never_reached_the_store_is_dropped_unsent()
+    {
+        var chat = await app.ChatAsync();
+        await using var receiver = new WebhookReceiver();
+        var (_, secret) = await chat.Tenant.WebhookAsync(receiver.Url);
+        await receiver.StartAsync(secret);
+        var sessionId = await chat.StartSessionAsync();
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, SessionDocument.KeyOf(chat.Tenant.Id, chat.MachineId))).Resource;
+        Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Count == 1, 30_000)); // the real session.started
+        // A post that recorded its event and then failed to write the message; an end that never happened.
+        var neverWritten = new MessageDocument
+        {
+            Id = "never-written", TicketId = chat.TicketId, TenantId = chat.Tenant.Id, SessionId = sessionId, AuthorId = chat.AgentId,
+            AuthorSnapshot = session.AgentSnapshot, Body = "x", CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        };
+        var old = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000;
+        var lost = new[] { ChatWebhookEvents.MessageCreated(neverWritten) with { CreatedAt = old }, ChatWebhookEvents.SessionEnded(session) with { CreatedAt = old } };
+        foreach (var e in lost) await app.Store.WebhookOutbox.CreateItemAsync(e);
+
+        await RelayAsync(app.CreateClient());
+        Assert.True(await Poll.UntilAsync(async () => !await OutboxHasAsync(lost[0].Id) && !await OutboxHasAsync(lost[1].Id), 20_000), "the unconfirmed events stayed");
+        await Task.Delay(1_000);
+        Assert.Single(await receiver.ReceivedAsync());
+    }
+
+    [Fact]
+    public async Task Two_instances_relaying_the_same_event_at_once_make_one_delivery()
+    {
+        var chat = await app.ChatAsync();
+        var other = await app.AnotherInstanceAsync();
+        await chat.StartSessionAsync();
+        var messageId = (await (await chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = "duas vezes" }))
+            .OkJsonAsync(201)).GetProperty("messageId").GetString()!;
+        await using var receiver = new WebhookReceiver();
+        var (endpointId, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
+        await receiver.StartAsync(secret);
+        var message = (await app.Store.Messages.ReadItemAsync<MessageDocument>(messageId, new PartitionKey(chat.TicketId))).Resource;
+        var recorded = ChatWebhookEvents.MessageCreated(message) with { CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000 };
+        await app.Store.WebhookOutbox.CreateItemAsync(recorded);
+
+        await Task.WhenAll(RelayAsync(app.CreateClient()), RelayAsync(other), RelayAsync(app.CreateClient()), RelayAsync(other));
+        Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Count >= 1, 30_000));
+        await Task.Delay(2_000);
+        var delivery = Assert.Single(await chat.Tenant.DeliveriesAsync(endpointId));
+        Assert.Equal(recorded.Id, delivery.GetProperty("eventId").GetString());
+        Assert.All(await receiver.ReceivedAsync(), r => Assert.Equal(recorded.Id, r.GetProperty("id").GetString()));
+    }
+
+    static async Task RelayAsync(HttpClient client) =>
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await client.PostAsync("/admin/functions/RelayWebhookEvents", null)).StatusCode);
+
+    async Task<bool> OutboxHasAsync(string id)
+    {
+        try
+        {
+            await app.Store.WebhookOutbox.ReadItemAsync<WebhookOutboxDocument>(id, new PartitionKey(id));
+            return true;
+        }
+        catch (CosmosException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+}
