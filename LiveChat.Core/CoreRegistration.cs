@@ -87,7 +87,8 @@ public static class CoreRegistration
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(RealtimePublisher))));
         services.AddSingleton<PushQueue>();
         services.AddSingleton<WebhookEndpoints>();
-        services.AddSingleton<WebhookQueue>();
+        // Its connection is an app setting read as the Functions host reads the trigger's, not an option section.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<WebhookQueue>(sp, configuration));
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddSingleton<IWebhookEventSource, ChatWebhookEvents>();

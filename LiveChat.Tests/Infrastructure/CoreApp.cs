@@ -38,7 +38,8 @@ public class CoreApp : IAsyncLifetime
         Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
+        // No IConfiguration service: the tools compose Core this way too, so Core must not need one.
+        var services = new ServiceCollection().AddLogging();
         services.AddLiveChatCore(configuration);
         services.AddSingleton(time);
         configure?.Invoke(services);
