@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Azure;
 using Azure.Core;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -38,10 +40,19 @@ public sealed class WebhookQueue
     public Task EnsureCreatedAsync(CancellationToken ct) => _queue.CreateIfNotExistsAsync(cancellationToken: ct);
 
     /// <summary>Visible after <paramref name="delay"/> (at most 7 days, the service's limit); never expires.</summary>
-    public async Task SendAsync(WebhookWork work, TimeSpan delay, CancellationToken ct) =>
-        await _queue.SendMessageAsync(JsonSerializer.Serialize(work, Storage.CosmosStore.Json),
-            delay > TimeSpan.Zero ? TimeSpan.FromSeconds(Math.Min(Math.Ceiling(delay.TotalSeconds), TimeSpan.FromDays(7).TotalSeconds - 1)) : null,
-            TimeSpan.FromSeconds(-1), ct);
+    public async Task SendAsync(WebhookWork work, TimeSpan delay, CancellationToken ct)
+    {
+        var text = JsonSerializer.Serialize(work, Storage.CosmosStore.Json);
+        TimeSpan? visibleAfter = delay > TimeSpan.Zero
+            ? TimeSpan.FromSeconds(Math.Min(Math.Ceiling(delay.TotalSeconds), TimeSpan.FromDays(7).TotalSeconds - 1)) : null;
+        try { await _queue.SendMessageAsync(text, visibleAfter, TimeSpan.FromSeconds(-1), ct); }
+        catch (RequestFailedException e) when (e.ErrorCode == QueueErrorCode.QueueNotFound)
+        {
+            // The queue was deleted (or the storage emulator restarted empty) after start: create it again.
+            await EnsureCreatedAsync(ct);
+            await _queue.SendMessageAsync(text, visibleAfter, TimeSpan.FromSeconds(-1), ct);
+        }
+    }
 
     public static WebhookWork? Parse(string message)
     {

@@ -1,7 +1,12 @@
+using System.Text;
+using Azure.Identity;
+using Azure.Storage.Queues;
 using LiveChat.Core.Chat;
 using LiveChat.Core.Webhooks;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Azure.Cosmos;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace LiveChat.Tests.Webhooks;
 
@@ -77,6 +82,24 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         var delivery = Assert.Single(await chat.Tenant.DeliveriesAsync(endpointId));
         Assert.Equal(recorded.Id, delivery.GetProperty("eventId").GetString());
         Assert.All(await receiver.ReceivedAsync(), r => Assert.Equal(recorded.Id, r.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task A_queue_deleted_after_start_is_created_again_by_the_next_send()
+    {
+        var stack = await LocalStack.InstanceAsync();
+        var name = "webhooks-gone-" + Guid.NewGuid().ToString("N")[..8];
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([KeyValuePair.Create(WebhookQueue.Connection, (string?)stack.QueueConnectionString)]).Build();
+        var queue = new WebhookQueue(configuration, Options.Create(new WebhookOptions { Queue = name }), new DefaultAzureCredential());
+        var storage = new QueueClient(stack.QueueConnectionString, name);
+        await queue.EnsureCreatedAsync(default);
+        await storage.DeleteAsync(); // as when Azurite restarts empty, or an operator deletes the queue
+
+        await queue.SendAsync(new WebhookWork(EventId: "evt_after_delete"), TimeSpan.Zero, default);
+
+        var message = Assert.Single((await storage.PeekMessagesAsync(5)).Value);
+        Assert.Equal("evt_after_delete", WebhookQueue.Parse(Encoding.UTF8.GetString(Convert.FromBase64String(message.MessageText)))!.EventId);
+        await storage.DeleteAsync();
     }
 
     static async Task RelayAsync(HttpClient client) =>
