@@ -43,6 +43,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>"STOP" freezes it (connections are still accepted by the kernel, never answered), "CONT" thaws it.</summary>
+    public void Signal(string signal) => Faults.Signals.Send(_process ?? throw new InvalidOperationException("not started"), signal);
+
     /// <summary>How it answers verified deliveries from now on.</summary>
     public async Task AnswerAsync(int status, int? retryAfterSeconds = null) =>
         (await _http.PostAsJsonAsync($"http://127.0.0.1:{Port}/_control", new { status, retryAfter = retryAfterSeconds })).EnsureSuccessStatusCode();

@@ -138,5 +138,32 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         Assert.True(await Poll.UntilAsync(async () => (await app.CreateClient().GetAsync("/api/health")).IsSuccessStatusCode, Wait));
     }
 
+    [Fact]
+    public async Task A_frozen_receiver_neither_slows_the_chat_nor_loses_an_event()
+    {
+        var chat = await app.ChatAsync();
+        await using var receiver = new WebhookReceiver();
+        var (endpointId, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
+        await receiver.StartAsync(secret);
+        await chat.StartSessionAsync();
+        receiver.Signal("STOP");
+
+        var slowest = TimeSpan.Zero;
+        for (var i = 1; i <= 5; i++)
+        {
+            var (response, took) = await Faults.Signals.TimedAsync(() => chat.Machine.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = $"congelado {i}" }));
+            await response.OkJsonAsync(201);
+            slowest = took > slowest ? took : slowest;
+        }
+        // An attempt waits up to AttemptTimeout (2 s here) on the frozen receiver; the posts never do.
+        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a post took {slowest} while the receiver was frozen");
+        Assert.True(await Poll.UntilAsync(async () => (await chat.Tenant.DeliveriesAsync(endpointId)).Count(d =>
+            d.GetProperty("history").EnumerateArray().Any(a => a.GetProperty("error").GetString() is { } error && error.Contains("tempo"))) == 5, Wait),
+            "the attempts did not time out");
+
+        receiver.Signal("CONT");
+        Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Select(r => r.Data().GetProperty("messageId").GetString()).Distinct().Count() == 5, Wait));
+    }
+
     static System.Net.Http.Json.JsonContent JsonContent(object body) => System.Net.Http.Json.JsonContent.Create(body);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using LiveChat.Core.Webhooks;
 
 namespace LiveChat.Tests.Webhooks;
@@ -65,4 +66,28 @@ public sealed class WebhookUrlTests
     [InlineData("2001:db8::1", false)]
     public void Each_address_is_judged_when_a_delivery_connects(string address, bool allowed) =>
         Assert.Equal(allowed, WebhookUrls.IsAllowed(IPAddress.Parse(address), allowLoopback: false));
+    [Fact]
+    public async Task A_name_resolving_only_to_loopback_is_refused_when_a_delivery_connects_and_nothing_is_dialled()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var url = $"http://localhost:{((IPEndPoint)listener.LocalEndpoint).Port}/hook";
+            using var azure = new HttpClient(WebhookSender.Handler(allowLoopback: false, TimeSpan.FromSeconds(2)));
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() => azure.PostAsync(url, new StringContent("{}")));
+            Assert.Contains(WebhookTexts.AddressRefused("localhost"), refused.ToString());
+            Assert.False(listener.Pending());
+
+            using var local = new HttpClient(WebhookSender.Handler(allowLoopback: true, TimeSpan.FromSeconds(2)));
+            var call = local.PostAsync(url, new StringContent("{}"));
+            using var accepted = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(5));
+            accepted.Close();
+            await Assert.ThrowsAnyAsync<Exception>(() => call);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
 }
