@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Telemetry;
@@ -10,7 +11,8 @@ namespace LiveChat.Core.Webhooks;
 
 /// <summary>
 /// The queue's work. An event: confirmed against the store (its change was written), its body built, one delivery
-/// per endpoint that wants it, then it leaves the outbox. A delivery: one signed attempt; on a network error, timeout,
+/// per endpoint that wants it, each attempted at once, then it leaves the outbox. A delivery (a retry or a resend):
+/// one signed attempt. On a network error, timeout,
 /// 408, 429 or 5xx it is queued again after the next wait of the schedule (or the receiver's Retry-After, if longer);
 /// an endpoint that has only failed for <see cref="WebhookOptions.DisableAfter"/> is disabled, with the reason.
 /// A failure here (the store down) throws, and the host retries the message (then moves it to the poison queue).
@@ -46,20 +48,76 @@ public sealed class WebhookDispatcher(
         }
 
         var payload = Envelope(e.Type, confirmed.OccurredAt, confirmed.Data);
-        foreach (var endpoint in (await endpoints.TenantEndpointsAsync(e.TenantId, ct)).Where(x => x.Wants(e.Type)))
-        {
-            var delivery = new WebhookDeliveryDocument
-            {
-                Id = e.Id, EndpointId = endpoint.Id, TenantId = e.TenantId, Type = e.Type, Payload = payload, OccurredAt = confirmed.OccurredAt,
-                CreatedAt = now, NextAttemptAt = now, TraceParent = e.TraceParent,
-            };
-            var created = await store.WebhookDeliveries.TryCreateAsync(delivery, delivery.EndpointId, ct);
-            // A fan-out that died after creating the delivery and before queueing it: queue it now (at most sent twice).
-            if (created || await store.WebhookDeliveries.ReadOrNullAsync<WebhookDeliveryDocument>(e.Id, endpoint.Id, ct) is { Status: WebhookDeliveryStatus.Pending, Attempts: 0 })
-                await queue.SendAsync(new WebhookWork(EventId: e.Id, EndpointId: endpoint.Id), TimeSpan.Zero, ct);
-        }
+        var wanting = (await endpoints.TenantEndpointsAsync(e.TenantId, ct)).Where(x => x.Wants(e.Type));
+        await Task.WhenAll(wanting.Select(endpoint => FirstAttemptAsync(e, endpoint, confirmed.OccurredAt, payload, now, ct)));
         await DeleteOutboxAsync(e.Id, ct);
     }
+
+    /// <summary>
+    /// The delivery's document, then its first attempt right here rather than through the queue; retries go through
+    /// the queue. Its id is the event's: a second fan-out of the event (the relay timer and the queue at once) finds it
+    /// made and leaves it to the first, or, if that one died before attempting, to the relay timer once it is overdue.
+    /// </summary>
+    async Task FirstAttemptAsync(WebhookOutboxDocument e, WebhookEndpointDocument endpoint, long occurredAt, string payload, long now, CancellationToken ct)
+    {
+        var delivery = new WebhookDeliveryDocument
+        {
+            Id = e.Id, EndpointId = endpoint.Id, TenantId = e.TenantId, Type = e.Type, Payload = payload, OccurredAt = occurredAt,
+            CreatedAt = now, NextAttemptAt = now, TraceParent = e.TraceParent,
+        };
+        try
+        {
+            delivery = (await store.WebhookDeliveries.CreateItemAsync(delivery, new PartitionKey(endpoint.Id), cancellationToken: ct)).Resource;
+        }
+        catch (CosmosException x) when (x.StatusCode == HttpStatusCode.Conflict)
+        {
+            return;
+        }
+        await AttemptAsync(endpoint, delivery, ct);
+    }
+
+    /// <summary>
+    /// The relay timer, so the store stays the truth and the queue only the fast path: every event recorded more than
+    /// <see cref="WebhookOptions.RelayAfter"/> ago and still in the outbox (its worker died before handing it on, or
+    /// the queue refused it), and every pending delivery whose retry is overdue by more than <see cref="OverdueAfter"/>
+    /// (its queue message was lost, e.g. moved to the poison queue while the store was down), is handled here, 16 at a
+    /// time, for at most <see cref="CatchUpFor"/> a run. Handled, not queued again: a queue that is behind is not fed
+    /// duplicates. An event may then be sent twice (here and from the queue): receivers de-duplicate by webhook-id.
+    /// </summary>
+    public async Task<int> CatchUpAsync(CancellationToken ct)
+    {
+        var now = time.NowMs();
+        var stale = await store.WebhookOutbox.QueryAsync<string>(
+            new QueryDefinition("SELECT TOP 1000 VALUE c.id FROM c WHERE c.createdAt < @before")
+                .WithParameter("@before", now - (long)_options.RelayAfter.TotalMilliseconds), ContainerExtensions.AllPartitions, ct, 1000);
+        var overdue = await store.WebhookDeliveries.QueryAsync<WebhookWork>(
+            new QueryDefinition("SELECT TOP 1000 c.id AS eventId, c.endpointId FROM c WHERE c.status = @pending AND c.nextAttemptAt < @before")
+                .WithParameter("@pending", WebhookDeliveryStatus.Pending).WithParameter("@before", now - (long)OverdueAfter.TotalMilliseconds),
+            ContainerExtensions.AllPartitions, ct, 1000);
+        var started = time.GetTimestamp();
+        var handled = 0;
+        await Parallel.ForEachAsync(stale.Select(id => new WebhookWork(EventId: id)).Concat(overdue),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (work, token) =>
+            {
+                if (time.GetElapsedTime(started) > CatchUpFor) return; // the next run goes on
+                try
+                {
+                    await HandleAsync(work, token);
+                    Interlocked.Increment(ref handled);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning("Catching up webhook work {EventId} failed ({Error}); the next run tries again", work.EventId, e.GetType().Name);
+                }
+            });
+        return handled;
+    }
+
+    /// <summary>Longer than a queue message stays hidden while it runs (10 minutes) plus an attempt.</summary>
+    public static readonly TimeSpan OverdueAfter = TimeSpan.FromMinutes(15);
+
+    /// <summary>Within the timer's minute, so runs do not pile up.</summary>
+    static readonly TimeSpan CatchUpFor = TimeSpan.FromSeconds(40);
 
     async Task DeleteOutboxAsync(string id, CancellationToken ct)
     {
@@ -74,10 +132,25 @@ public sealed class WebhookDispatcher(
         var endpoint = await store.WebhookEndpoints.ReadOrNullAsync<WebhookEndpointDocument>(endpointId, delivery.TenantId, ct);
         if (endpoint is not { Enabled: true })
         {
-            await RecordAsync(delivery, new WebhookAttemptResult(null, TimeSpan.Zero, endpoint is null ? WebhookTexts.EndpointDeleted : WebhookTexts.EndpointDisabled, null), final: true, ct);
+            var stopped = new WebhookAttemptResult(null, TimeSpan.Zero, endpoint is null ? WebhookTexts.EndpointDeleted : WebhookTexts.EndpointDisabled, null);
+            await RecordAsync(delivery, new Outcome(stopped, Final: true, TimeSpan.Zero, time.NowMs()), ct);
             return;
         }
+        await AttemptAsync(endpoint, delivery, ct);
+    }
 
+    /// <summary>One signed attempt, recorded; when it may be retried, the next is queued after its wait.</summary>
+    async Task AttemptAsync(WebhookEndpointDocument endpoint, WebhookDeliveryDocument delivery, CancellationToken ct)
+    {
+        var outcome = await SendAsync(endpoint, delivery, ct);
+        await RecordAsync(delivery, outcome, ct);
+        if (!outcome.Final) await queue.SendAsync(new WebhookWork(EventId: delivery.Id, EndpointId: endpoint.Id), outcome.Wait, ct);
+        await EndpointHealthAsync(endpoint, outcome.Result, ct);
+    }
+
+    /// <summary>The signed request, and what follows from its answer: delivered, failed for good, or retried after a wait.</summary>
+    async Task<Outcome> SendAsync(WebhookEndpointDocument endpoint, WebhookDeliveryDocument delivery, CancellationToken ct)
+    {
         using var activity = LiveChatTelemetry.Source.StartActivity("webhook delivery", ActivityKind.Producer,
             ActivityContext.TryParse(delivery.TraceParent, null, out var parent) ? parent : default);
         activity?.SetTag("livechat.webhook.endpoint", endpoint.Id).SetTag("livechat.webhook.event", delivery.Type)
@@ -87,25 +160,25 @@ public sealed class WebhookDispatcher(
         var retries = _options.Retries;
         var final = result.Succeeded || !result.Retryable || delivery.Attempts >= retries.Count;
         LiveChatTelemetry.WebhookAttempted(endpoint.Id, result.Succeeded ? "delivered" : final ? "failed" : "retrying", delivery.Attempts + 1, result.Latency);
-
         var wait = final ? TimeSpan.Zero : Max(retries[delivery.Attempts], Min(result.RetryAfter ?? TimeSpan.Zero, retries.Max()));
-        await RecordAsync(delivery, result, final, ct, wait);
-        if (!final) await queue.SendAsync(new WebhookWork(EventId: eventId, EndpointId: endpointId), wait, ct);
-        await EndpointHealthAsync(endpoint, result, ct);
+        return new Outcome(result, final, wait, time.NowMs());
     }
 
-    async Task RecordAsync(WebhookDeliveryDocument delivery, WebhookAttemptResult result, bool final, CancellationToken ct, TimeSpan wait = default)
+    Task RecordAsync(WebhookDeliveryDocument delivery, Outcome outcome, CancellationToken ct) =>
+        store.WebhookDeliveries.UpdateIfUnchangedAsync(delivery, delivery.Id, delivery.EndpointId, outcome.Recorded, attempts: 5, ct);
+
+    /// <summary>An attempt's result, whether it was the last, the wait before the next, and when it was made.</summary>
+    sealed record Outcome(WebhookAttemptResult Result, bool Final, TimeSpan Wait, long At)
     {
-        var now = time.NowMs();
-        var attempt = new WebhookAttempt(delivery.Attempts + 1, now, result.StatusCode, (long)result.Latency.TotalMilliseconds, result.Error);
-        await store.WebhookDeliveries.UpdateIfUnchangedAsync(delivery, delivery.Id, delivery.EndpointId, d => d with
+        public WebhookDeliveryDocument Recorded(WebhookDeliveryDocument d) => d with
         {
             Attempts = d.Attempts + 1,
-            Status = result.Succeeded ? WebhookDeliveryStatus.Succeeded : final ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
-            NextAttemptAt = final ? null : now + (long)wait.TotalMilliseconds,
-            History = [attempt, .. d.History.Take(WebhookDeliveryDocument.HistoryKept - 1)],
+            Status = Result.Succeeded ? WebhookDeliveryStatus.Succeeded : Final ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
+            NextAttemptAt = Final ? null : At + (long)Wait.TotalMilliseconds,
+            History = [new WebhookAttempt(d.Attempts + 1, At, Result.StatusCode, (long)Result.Latency.TotalMilliseconds, Result.Error),
+                       .. d.History.Take(WebhookDeliveryDocument.HistoryKept - 1)],
             ETag = null,
-        }, attempts: 5, ct);
+        };
     }
 
     /// <summary>A success clears FailingSince; a failure sets it, and disables the endpoint once it is old enough.</summary>

@@ -11,7 +11,7 @@ namespace LiveChat.Functions.Functions;
 
 /// <summary>A tenant ADMIN's webhook endpoints (README "Webhooks"), and the queue and timer that deliver to them.</summary>
 public sealed class WebhookFunctions(Api api, WebhookEndpoints endpoints, WebhookDeliveries deliveries, WebhookDispatcher dispatcher,
-    WebhookOutbox outbox, ILogger<WebhookFunctions> log)
+    ILogger<WebhookFunctions> log)
 {
     [Function("CreateWebhook")]
     [ApiOperation(Caller.Agent, typeof(WebhookCreated), "Add a webhook endpoint; its signing secret is shown once (ADMIN)", Request = typeof(CreateWebhookRequest), Statuses = [201], Errors = ["validation_failed", "forbidden_role", "webhook_url_refused", "too_many_webhooks"])]
@@ -85,5 +85,5 @@ public sealed class WebhookFunctions(Api api, WebhookEndpoints endpoints, Webhoo
 
     /// <summary>Hands to the queue the events a worker recorded and did not (it died): every minute by default.</summary>
     [Function("RelayWebhookEvents")]
-    public Task<int> RelayWebhookEvents([TimerTrigger("%Webhooks:RelaySchedule%")] TimerInfo timer, CancellationToken ct) => outbox.RelayStaleAsync(ct);
+    public Task<int> RelayWebhookEvents([TimerTrigger("%Webhooks:RelaySchedule%")] TimerInfo timer, CancellationToken ct) => dispatcher.CatchUpAsync(ct);
 }

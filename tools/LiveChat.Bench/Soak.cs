@@ -16,14 +16,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using LiveChat.Core;
+using LiveChat.Core.Webhooks;
 
 /// <summary>
 /// The soak (docs/local-and-tests.md, "Tests"): a stack of its own — the Cosmos, Azurite and SignalR stand-ins and two
 /// Functions host stand-ins whose workers share one store — under steady traffic from 8 threads (posts with
 /// clientMessageIds retried after 503s and network errors, duplicate and parallel mark-reads, polls) while the Cosmos
-/// stand-in is frozen by PID every ~30 s for 3–8 s and the SignalR stand-in twice for 10 s. At the end every session's
-/// counters must equal its unread messages (after the sweep's recount), and every acknowledged message must be
-/// stored exactly once. Exit code 0 when both hold.
+/// stand-in is frozen by PID every ~30 s for 3–8 s and the SignalR stand-in twice for 10 s; a webhook endpoint of the
+/// tenant wants every message.created. At the end every session's counters must equal its unread messages (after the
+/// sweep's recount), every acknowledged message must be stored exactly once, and its message.created must have reached
+/// the webhook receiver, verified. Exit code 0 when all hold.
 ///   dotnet run --project tools/LiveChat.Bench -c Release -- soak [--minutes 5] [--chats 20]
 /// </summary>
 static class Soak
@@ -44,7 +46,7 @@ static class Soak
         stack.Resume();
 
         Console.WriteLine($"Traffic done: {traffic.Summary()}");
-        return await Verify.RunAsync(stack, world, traffic) ? 0 : 1;
+        return await Verify.RunAsync(stack, world, traffic, TimeSpan.FromMinutes(Math.Max(3, minutes))) ? 0 : 1;
     }
 }
 
@@ -55,6 +57,8 @@ sealed class SoakStack : IAsyncDisposable
     public Process Cosmos { get; private set; } = null!;
     public Process SignalR { get; private set; } = null!;
     public required string[] Instances { get; init; }
+    /// <summary>local/webhook-receiver.mjs: verifies each delivery with the standardwebhooks npm package and lists them.</summary>
+    public required string WebhookReceiver { get; init; }
     public required IConfiguration Settings { get; init; }
     /// <summary>LiveChat.Core on the same settings, in this process: to seed and to read the store at the end.</summary>
     public ServiceProvider Services { get; private set; } = null!;
@@ -65,7 +69,7 @@ sealed class SoakStack : IAsyncDisposable
         var root = LocalSettings.RepoRoot();
         string Release(string project, string dll) => Path.Combine(root, project, "bin", "Release", "net10.0", dll);
         int FreePort() { using var l = new TcpListener(IPAddress.Loopback, 0); l.Start(); return ((IPEndPoint)l.LocalEndpoint).Port; }
-        var (cosmosPort, blobPort, queuePort, signalRPort) = (FreePort(), FreePort(), FreePort(), FreePort());
+        var (cosmosPort, blobPort, queuePort, signalRPort, receiverPort) = (FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
         const string signalRKey = "soak-signalr-access-key-0123456789abcdef";
 
         var sample = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json")))!;
@@ -86,6 +90,7 @@ sealed class SoakStack : IAsyncDisposable
         var stack = new SoakStack
         {
             Instances = [$"http://127.0.0.1:{FreePort()}", $"http://127.0.0.1:{FreePort()}"],
+            WebhookReceiver = $"http://127.0.0.1:{receiverPort}",
             Settings = new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key.Replace("__", ":"), v => (string?)v.Value?.ToString())).Build(),
         };
         stack.Cosmos = stack.Start("node", Path.Combine(root, "local", "cosmos", "server.js"), cosmosPort.ToString());
@@ -93,9 +98,11 @@ sealed class SoakStack : IAsyncDisposable
             "--blobPort", blobPort.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent");
         stack.Start("node", Path.Combine(root, "local", "node_modules", "azurite", "dist", "src", "queue", "main.js"), "--queueHost", "127.0.0.1",
             "--queuePort", queuePort.ToString(), "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent");
+        stack.Start("node", Path.Combine(root, "local", "webhook-receiver.mjs"), receiverPort.ToString());
         stack.SignalR = stack.Start("dotnet", Release("local/signalr", "LiveChat.SignalRStandIn.dll"), "--urls", $"http://127.0.0.1:{signalRPort}",
             "--AccessKey", signalRKey, "--Logging:LogLevel:Default=Warning");
         await WaitAsync($"https://127.0.0.1:{cosmosPort}/");
+        await WaitAsync($"{stack.WebhookReceiver}/_received");
         foreach (var instance in stack.Instances)
             stack.Start("dotnet", Release("local/functions-host", "LiveChat.FunctionsHost.dll"), "--ScriptRoot", Path.Combine(root, "LiveChat.Functions", "bin", "Release", "net10.0"),
                 "--SettingsFile", settingsFile, "--Port", new Uri(instance).Port.ToString(), "--Logging:LogLevel:Default=Warning");
@@ -163,6 +170,10 @@ sealed record World(string AgentToken, IReadOnlyList<World.Chat> Chats)
         await stack.Store.Users.UpsertItemAsync(admin, new PartitionKey(admin.Id));
         using var http = new HttpClient { BaseAddress = new Uri(stack.Instances[0]) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevTokens.Mint(identity, admin.Id, TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(2)));
+        // Before any chat, so no worker has cached "no endpoints" for the tenant: every message.created is sent.
+        var webhook = await (await http.PostAsJsonAsync("/api/manage/webhooks", new { url = $"{stack.WebhookReceiver}/livechat", events = new[] { "message.created" } }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        (await http.PostAsJsonAsync($"{stack.WebhookReceiver}/_control", new { secrets = new[] { webhook.GetProperty("secret").GetString() } })).EnsureSuccessStatusCode();
         (await http.PutAsJsonAsync($"/api/manage/users/{tenant}-agent", new { role = "AGENT", name = "Soak Agent" })).EnsureSuccessStatusCode();
         (await http.PutAsJsonAsync($"/api/manage/users/{tenant}-client", new { role = "COLLABORATOR", name = "Soak Client" })).EnsureSuccessStatusCode();
         var agentToken = DevTokens.Mint(identity, $"{tenant}-agent", TimeProvider.System.GetUtcNow(), TimeSpan.FromHours(2));
@@ -319,7 +330,7 @@ static class Faults
 /// </summary>
 static class Verify
 {
-    public static async Task<bool> RunAsync(SoakStack stack, World world, Traffic traffic)
+    public static async Task<bool> RunAsync(SoakStack stack, World world, Traffic traffic, TimeSpan webhooksWithin)
     {
         var before = await MismatchesAsync(stack, world);
         // Past the time a request may still be between its writes, a sweep run on each worker recounts every session.
@@ -340,10 +351,50 @@ static class Verify
         Console.WriteLine($"Counters: {before.Count} of {world.Chats.Count} sessions disagreed with their messages or their machine's inbox before the recount, " +
                           $"{after.Count} after{(after.Count > 0 ? ": " + string.Join("; ", after) : "")}");
         Console.WriteLine($"Messages: {traffic.Acknowledged.Count:N0} acknowledged, {stored.Count:N0} stored, {missing} acknowledged but missing, {duplicated} stored twice");
+        var undelivered = await UndeliveredAsync(stack, traffic, webhooksWithin);
         Console.WriteLine($"5xx other than 503: {traffic.UnexpectedServerErrors}");
-        var ok = after.Count == 0 && missing == 0 && duplicated == 0 && traffic.UnexpectedServerErrors == 0;
+        var ok = after.Count == 0 && missing == 0 && duplicated == 0 && traffic.UnexpectedServerErrors == 0 && undelivered == 0;
         Console.WriteLine(ok ? "Soak passed." : "Soak FAILED.");
         return ok;
+    }
+
+    /// <summary>
+    /// Acknowledged messages whose message.created the receiver has not verified and accepted, once all are or
+    /// <paramref name="within"/> has passed (the deliveries lag behind this load: see docs/local-and-tests.md).
+    /// </summary>
+    static async Task<int> UndeliveredAsync(SoakStack stack, Traffic traffic, TimeSpan within)
+    {
+        using var http = new HttpClient();
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var received = await http.GetFromJsonAsync<List<JsonElement>>($"{stack.WebhookReceiver}/_received") ?? [];
+            var delivered = received.Where(r => r.GetProperty("verified").GetBoolean() && r.GetProperty("status").GetInt32() == 204)
+                .Select(r => r.GetProperty("body").GetProperty("data").GetProperty("messageId").GetString()!).ToHashSet();
+            var undelivered = traffic.Acknowledged.Keys.Count(id => !delivered.Contains(id));
+            if (undelivered == 0 || watch.Elapsed > within)
+            {
+                Console.WriteLine($"Webhooks: {delivered.Count:N0} message.created verified by a standardwebhooks receiver ({received.Count:N0} deliveries, " +
+                                  $"{received.Count(r => !r.GetProperty("verified").GetBoolean())} unverified), {undelivered} acknowledged messages undelivered after {watch.Elapsed.TotalSeconds:0} s");
+                if (undelivered > 0) Console.WriteLine(await WhereTheyAreAsync(stack, traffic.Acknowledged.Keys.Where(id => !delivered.Contains(id)).ToList()));
+                return undelivered;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>Where undelivered events stand in the store: still in the outbox, a delivery not yet succeeded, or nowhere.</summary>
+    static async Task<string> WhereTheyAreAsync(SoakStack stack, List<string> messageIds)
+    {
+        var outbox = (await stack.Store.WebhookOutbox.QueryAsync<string>(new QueryDefinition("SELECT VALUE c.id FROM c"), ContainerExtensions.AllPartitions, default)).ToHashSet();
+        var deliveries = (await stack.Store.WebhookDeliveries.QueryAsync<WebhookDeliveryDocument>(
+            new QueryDefinition("SELECT * FROM c WHERE c.status != 'succeeded'"), ContainerExtensions.AllPartitions, default)).ToDictionary(d => d.Id);
+        var events = messageIds.Select(id => WebhookOutbox.EventId(WebhookEventTypes.MessageCreated, id)).ToList();
+        var stuck = events.Where(deliveries.ContainsKey).Select(id => deliveries[id]).ToList();
+        var errors = stuck.SelectMany(d => d.History.Take(1)).GroupBy(a => a.StatusCode?.ToString() ?? a.Error ?? "?").Select(g => $"{g.Key} ×{g.Count()}");
+        return $"  of which {events.Count(outbox.Contains)} still in the outbox, " +
+               $"{stuck.Count} deliveries not succeeded ({string.Join(", ", stuck.GroupBy(d => $"{d.Status}/{d.Attempts} attempts").Select(g => $"{g.Key} ×{g.Count()}"))}; last errors: {string.Join(", ", errors)}), " +
+               $"{events.Count(id => !outbox.Contains(id) && !deliveries.ContainsKey(id))} with no trace in the store";
     }
 
     static async Task<List<string>> MismatchesAsync(SoakStack stack, World world)
