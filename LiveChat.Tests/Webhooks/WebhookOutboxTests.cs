@@ -85,6 +85,30 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
     }
 
     [Fact]
+    public async Task A_delivery_left_pending_without_a_queue_message_is_attempted_by_the_timer_once_overdue()
+    {
+        var chat = await app.ChatAsync();
+        await using var receiver = new WebhookReceiver();
+        var (endpointId, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
+        await receiver.StartAsync(secret);
+        // As a fan-out leaves it when it dies between creating the delivery and attempting it (or when the retry's
+        // queue message is lost): pending, due long ago, in no queue.
+        var due = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)WebhookDispatcher.OverdueAfter.TotalMilliseconds - 60_000;
+        var orphan = new WebhookDeliveryDocument
+        {
+            Id = "evt_orphaned_" + Guid.NewGuid().ToString("N")[..8], EndpointId = endpointId, TenantId = chat.Tenant.Id, Type = "message.created",
+            Payload = WebhookDispatcher.Envelope("message.created", due, new { tenantId = chat.Tenant.Id, messageId = "m-orphan" }),
+            OccurredAt = due, CreatedAt = due, NextAttemptAt = due,
+        };
+        await app.Store.WebhookDeliveries.CreateItemAsync(orphan, new PartitionKey(endpointId));
+
+        await RelayAsync(app.CreateClient());
+        Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Any(r => r.GetProperty("id").GetString() == orphan.Id), 30_000));
+        var delivery = (await chat.Tenant.DeliveriesAsync(endpointId)).Single(d => d.GetProperty("eventId").GetString() == orphan.Id);
+        Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task A_queue_deleted_after_start_is_created_again_by_the_next_send()
     {
         var stack = await LocalStack.InstanceAsync();
