@@ -103,7 +103,7 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
         var newSecret = rotated.GetProperty("secret").GetString()!;
         Assert.NotEqual(oldSecret, newSecret);
         var retires = rotated.GetProperty("previousSecretRetiresAt").GetInt64();
-        Assert.InRange(retires - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), TimeSpan.FromHours(23).TotalMilliseconds, TimeSpan.FromHours(25).TotalMilliseconds);
+        Assert.InRange(retires - TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(), TimeSpan.FromHours(23).TotalMilliseconds, TimeSpan.FromHours(25).TotalMilliseconds);
         Assert.Equal(retires, (await (await chat.Tenant.Admin.GetAsync($"/api/manage/webhooks/{id}")).OkJsonAsync()).GetProperty("previousSecretRetiresAt").GetInt64());
 
         // A receiver that knows only the old secret, and one that knows only the new one, both verify.

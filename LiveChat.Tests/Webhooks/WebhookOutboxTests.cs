@@ -27,7 +27,7 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         var (_, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
         await receiver.StartAsync(secret);
         var message = (await app.Store.Messages.ReadItemAsync<MessageDocument>(messageId, new PartitionKey(chat.TicketId))).Resource;
-        await app.Store.WebhookOutbox.CreateItemAsync(ChatWebhookEvents.MessageCreated(message) with { CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000 });
+        await app.Store.WebhookOutbox.CreateItemAsync(ChatWebhookEvents.MessageCreated(message) with { CreatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 5_000 });
 
         await RelayAsync(app.CreateClient());
         Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Any(r => r.Data().GetProperty("messageId").GetString() == messageId), 30_000));
@@ -49,9 +49,9 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         var neverWritten = new MessageDocument
         {
             Id = "never-written", TicketId = chat.TicketId, TenantId = chat.Tenant.Id, SessionId = sessionId, AuthorId = chat.AgentId,
-            AuthorSnapshot = session.AgentSnapshot, Body = "x", CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            AuthorSnapshot = session.AgentSnapshot, Body = "x", CreatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds(),
         };
-        var old = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000;
+        var old = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 5_000;
         var lost = new[] { ChatWebhookEvents.MessageCreated(neverWritten) with { CreatedAt = old }, ChatWebhookEvents.SessionEnded(session) with { CreatedAt = old } };
         foreach (var e in lost) await app.Store.WebhookOutbox.CreateItemAsync(e);
 
@@ -73,7 +73,7 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         var (endpointId, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created"]);
         await receiver.StartAsync(secret);
         var message = (await app.Store.Messages.ReadItemAsync<MessageDocument>(messageId, new PartitionKey(chat.TicketId))).Resource;
-        var recorded = ChatWebhookEvents.MessageCreated(message) with { CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 5_000 };
+        var recorded = ChatWebhookEvents.MessageCreated(message) with { CreatedAt = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - 5_000 };
         await app.Store.WebhookOutbox.CreateItemAsync(recorded);
 
         await Task.WhenAll(RelayAsync(app.CreateClient()), RelayAsync(other), RelayAsync(app.CreateClient()), RelayAsync(other));
@@ -93,7 +93,7 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         await receiver.StartAsync(secret);
         // As a fan-out leaves it when it dies between creating the delivery and attempting it (or when the retry's
         // queue message is lost): pending, due long ago, in no queue.
-        var due = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - (long)WebhookDispatcher.OverdueAfter.TotalMilliseconds - 60_000;
+        var due = TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() - (long)WebhookDispatcher.OverdueAfter.TotalMilliseconds - 60_000;
         var orphan = new WebhookDeliveryDocument
         {
             Id = "evt_orphaned_" + Guid.NewGuid().ToString("N")[..8], EndpointId = endpointId, TenantId = chat.Tenant.Id, Type = "message.created",

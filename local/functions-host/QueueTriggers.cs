@@ -49,19 +49,26 @@ public sealed class QueueTriggers(WorkerChannel channel, HostSettings settings, 
         var queue = Client(function, function.Queue, options);
         var poison = Client(function, function.Queue + "-poison", options);
         var wait = TimeSpan.Zero;
+        var created = false;
         while (!ct.IsCancellationRequested)
         {
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             QueueMessage[] messages;
             try
             {
-                await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                // At start, and again after a failed poll (the queue may have been deleted, or the emulator restarted empty).
+                if (!created)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                    created = true;
+                }
                 messages = (await queue.ReceiveMessagesAsync(Math.Clamp(options.BatchSize, 1, 32), Hidden, ct)).Value;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 log.LogWarning("Polling queue {Queue} for {Function} failed: {Error}", function.Queue, function.Name, e.Message);
                 messages = [];
+                created = false;
             }
             wait = messages.Length > 0 ? TimeSpan.Zero
                 : wait == TimeSpan.Zero ? MinPollingInterval
