@@ -17,11 +17,13 @@ public sealed class WebhookDeliveries(CosmosStore store, WebhookEndpoints endpoi
 {
     public const int MaxListed = 100;
 
-    public async Task<WebhookDeliveryList> ListAsync(AgentCaller admin, string endpointId, int? limit, CancellationToken ct)
+    /// <summary>The latest <paramref name="limit"/> (the query string's, 1 to <see cref="MaxListed"/>; 50 when absent), newest first.</summary>
+    public async Task<WebhookDeliveryList> ListAsync(AgentCaller admin, string endpointId, string? limit, CancellationToken ct)
     {
         var endpoint = await endpoints.ForAdminAsync(admin, endpointId, ct);
-        var top = limit is null ? 50 : limit is >= 1 and <= MaxListed ? limit.Value
-            : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.LimitRange(1, MaxListed));
+        var top = 50;
+        if (limit is not null && (!int.TryParse(limit, out top) || top is < 1 or > MaxListed))
+            throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.LimitRange(1, MaxListed));
         var items = await store.WebhookDeliveries.QueryAsync<WebhookDeliveryDocument>(
             new QueryDefinition($"SELECT TOP {top} * FROM c WHERE c.endpointId = @endpointId ORDER BY c.createdAt DESC")
                 .WithParameter("@endpointId", endpoint.Id), endpoint.Id, ct, top);

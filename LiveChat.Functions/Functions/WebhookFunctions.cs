@@ -1,5 +1,4 @@
 using LiveChat.Core;
-using LiveChat.Core.Errors;
 using LiveChat.Core.Webhooks;
 using LiveChat.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -57,12 +56,7 @@ public sealed class WebhookFunctions(Api api, WebhookEndpoints endpoints, Webhoo
     [ApiOperation(Caller.Agent, typeof(WebhookDeliveryList), "An endpoint's recent deliveries, newest first: status, attempts, status codes, latency, next retry (ADMIN)", Query = ["limit"], Errors = ["validation_failed", "forbidden_role", "webhook_not_found"])]
     public Task<IActionResult> ListWebhookDeliveries(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "manage/webhooks/{webhookId}/deliveries")] HttpRequest req, string webhookId) =>
-        api.ForAgent(req, async (admin, ct) =>
-        {
-            int? limit = req.Query["limit"].Count == 0 ? null
-                : int.TryParse(req.Query["limit"], out var n) ? n : throw ErrorCatalog.ValidationFailed.Raise(ValidationTexts.LimitRange(1, WebhookDeliveries.MaxListed));
-            return ApiResult.Ok(await deliveries.ListAsync(admin, webhookId, limit, ct));
-        });
+        api.ForAgent(req, async (admin, ct) => ApiResult.Ok(await deliveries.ListAsync(admin, webhookId, req.Query["limit"], ct)));
 
     [Function("ResendWebhookDelivery")]
     [ApiOperation(Caller.Agent, typeof(WebhookResent), "Send a delivery again (same webhook-id and body), from its first attempt (ADMIN)", Statuses = [202], Errors = ["forbidden_role", "webhook_not_found", "webhook_delivery_not_found", "concurrent_update"])]
@@ -83,7 +77,7 @@ public sealed class WebhookFunctions(Api api, WebhookEndpoints endpoints, Webhoo
         return Task.CompletedTask;
     }
 
-    /// <summary>Hands to the queue the events a worker recorded and did not (it died): every minute by default.</summary>
+    /// <summary>Fans out the events a worker recorded and never handed on, and attempts overdue deliveries: every minute by default.</summary>
     [Function("RelayWebhookEvents")]
     public Task<int> RelayWebhookEvents([TimerTrigger("%Webhooks:RelaySchedule%")] TimerInfo timer, CancellationToken ct) => dispatcher.CatchUpAsync(ct);
 }
