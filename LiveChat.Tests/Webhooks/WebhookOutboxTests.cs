@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using LiveChat.Core.Chat;
+using LiveChat.Core.Storage;
 using LiveChat.Core.Webhooks;
 using LiveChat.Tests.Infrastructure;
 using Microsoft.Azure.Cosmos;
@@ -106,6 +107,47 @@ public sealed class WebhookOutboxTests(WebhookApp app) : IClassFixture<WebhookAp
         Assert.True(await Poll.UntilAsync(async () => (await receiver.AcceptedAsync()).Any(r => r.GetProperty("id").GetString() == orphan.Id), 30_000));
         var delivery = (await chat.Tenant.DeliveriesAsync(endpointId)).Single(d => d.GetProperty("eventId").GetString() == orphan.Id);
         Assert.Equal("succeeded", delivery.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Parallel_posts_and_mark_reads_on_two_instances_keep_the_counters_and_announce_each_change()
+    {
+        var chat = await app.ChatAsync();
+        await using var receiver = new WebhookReceiver();
+        var (_, secret) = await chat.Tenant.WebhookAsync(receiver.Url, ["message.created", "messages.read"]);
+        await receiver.StartAsync(secret);
+        var sessionId = await chat.StartSessionAsync();
+        var other = await app.AnotherInstanceAsync();
+        var machineElsewhere = new HttpClient { BaseAddress = other.BaseAddress };
+        machineElsewhere.DefaultRequestHeaders.Authorization = chat.Machine.DefaultRequestHeaders.Authorization;
+
+        var posted = await Task.WhenAll(Enumerable.Range(0, 12).Select(async i =>
+            (await (await (i % 2 == 0 ? chat.Agent : machineElsewhere).PostJsonAsync(
+                i % 2 == 0 ? $"/api/tickets/{chat.TicketId}/chat/messages" : $"/api/machine/tickets/{chat.TicketId}/chat/messages", new { body = $"corrida {i}" }))
+                .OkJsonAsync(201)).GetProperty("messageId").GetString()!));
+        var agentIds = posted.Where((_, i) => i % 2 == 0).ToArray();
+        // Every agent message marked read by the machine twice at once, once on each instance.
+        var reads = await Task.WhenAll(agentIds.SelectMany(id => new[] { chat.Machine, machineElsewhere }
+            .Select(client => client.PostJsonAsync($"/api/machine/tickets/{chat.TicketId}/chat/read", new { messageIds = new[] { id } }))));
+        Assert.All(reads, r => Assert.True(r.IsSuccessStatusCode, $"{(int)r.StatusCode}"));
+
+        var session = (await app.Store.Sessions.ReadItemAsync<SessionDocument>(sessionId, SessionDocument.KeyOf(chat.Tenant.Id, chat.MachineId))).Resource;
+        var stored = await app.Store.Messages.QueryAsync<MessageDocument>(new QueryDefinition("SELECT * FROM c WHERE c.sessionId = @s")
+            .WithParameter("@s", sessionId), chat.TicketId, default);
+        Assert.Equal(stored.LongCount(m => !m.FromMachine && m.ReadByMachineAt is null), session.UnreadByMachine);
+        Assert.Equal(stored.LongCount(m => m.FromMachine && m.ReadByAgentAt is null), session.UnreadByAgent);
+        Assert.Equal(0, session.UnreadByMachine);
+
+        // Each post is announced, and each message's read by the machine once (the losing mark-read changed nothing).
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            var accepted = await receiver.AcceptedAsync();
+            return posted.All(id => accepted.Any(r => r.Type() == "message.created" && r.Data().GetProperty("messageId").GetString() == id))
+                && agentIds.All(id => accepted.Any(r => r.Type() == "messages.read" && r.Data().GetProperty("messageIds").EnumerateArray().Any(x => x.GetString() == id)));
+        }, 30_000), "not every change was announced");
+        await Task.Delay(1_000);
+        var readEvents = (await receiver.AcceptedAsync()).Where(r => r.Type() == "messages.read").DistinctBy(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal(agentIds.Length, readEvents.Sum(r => r.Data().GetProperty("messageIds").GetArrayLength()));
     }
 
     [Fact]
