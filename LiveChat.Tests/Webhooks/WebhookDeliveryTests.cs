@@ -156,7 +156,7 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
             slowest = took > slowest ? took : slowest;
         }
         // An attempt waits up to AttemptTimeout (2 s here) on the frozen receiver; the posts never do.
-        Assert.True(slowest < TimeSpan.FromSeconds(1), $"a post took {slowest} while the receiver was frozen");
+        Assert.True(slowest < TimeSpan.FromSeconds(1.5), $"a post took {slowest} while the receiver was frozen");
         Assert.True(await Poll.UntilAsync(async () => (await chat.Tenant.DeliveriesAsync(endpointId)).Count(d =>
             d.GetProperty("history").EnumerateArray().Any(a => a.GetProperty("error").GetString() is { } error && error.Contains("tempo"))) == 5, Wait),
             "the attempts did not time out");
