@@ -68,6 +68,8 @@ static class SettingsValidation
             .Validate(o => new[] { o.AttemptTimeout, o.DisableAfter, o.SecretGrace, o.ConfirmWithin, o.RelayAfter }.All(t => t > TimeSpan.Zero)
                            && o.EndpointsCacheFor >= TimeSpan.Zero && o.MaxEndpointsPerTenant > 0,
                 "Webhooks durations (AttemptTimeout, DisableAfter, SecretGrace, ConfirmWithin, RelayAfter) and MaxEndpointsPerTenant must be positive.")
+            .Validate(o => o.DeliveryRetention >= TimeSpan.FromSeconds(1) && o.DeliveryRetention.TotalSeconds <= int.MaxValue,
+                "Webhooks:DeliveryRetention must be at least one second (Cosmos time to live counts whole seconds).")
             .Validate(_ => !string.IsNullOrWhiteSpace(configuration[Webhooks.WebhookQueue.Connection])
                            || IsAbsoluteUrl(configuration[$"{Webhooks.WebhookQueue.Connection}:queueServiceUri"]),
                 "Set WebhookQueue (a Storage connection string) or WebhookQueue__queueServiceUri (an absolute URL, used with the app's identity).")

@@ -33,7 +33,8 @@ public static class Containers
         new(Events, "/ticketId"),
         new(WebhookEndpoints, "/tenantId"),
         new(WebhookOutbox, "/id"),
-        new(WebhookDeliveries, "/endpointId"),
+        // Time to live on, with no default: a delivery expires by its own ttl, set once it is settled.
+        new(WebhookDeliveries, "/endpointId") { DefaultTimeToLive = -1 },
     ];
 
     static ContainerProperties WithUniqueKey(ContainerProperties container, string path)

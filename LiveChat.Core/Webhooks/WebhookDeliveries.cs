@@ -37,7 +37,7 @@ public sealed class WebhookDeliveries(CosmosStore store, WebhookEndpoints endpoi
         var delivery = eventId.Length <= 100 ? await store.WebhookDeliveries.ReadOrNullAsync<WebhookDeliveryDocument>(eventId, endpoint.Id, ct) : null;
         if (delivery is null) throw ErrorCatalog.WebhookDeliveryNotFound.Raise();
         await store.WebhookDeliveries.UpdateIfUnchangedAsync(delivery, delivery.Id, delivery.EndpointId,
-            d => d with { Status = WebhookDeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.NowMs(), ETag = null }, attempts: 5, ct);
+            d => d with { Status = WebhookDeliveryStatus.Pending, Attempts = 0, NextAttemptAt = time.NowMs(), Ttl = null, ETag = null }, attempts: 5, ct);
         await queue.SendAsync(new WebhookWork(EventId: delivery.Id, EndpointId: delivery.EndpointId), TimeSpan.Zero, ct);
         return new WebhookResent(delivery.Id, WebhookDeliveryStatus.Pending);
     }

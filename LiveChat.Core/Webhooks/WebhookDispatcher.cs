@@ -165,18 +165,20 @@ public sealed class WebhookDispatcher(
     }
 
     Task RecordAsync(WebhookDeliveryDocument delivery, Outcome outcome, CancellationToken ct) =>
-        store.WebhookDeliveries.UpdateIfUnchangedAsync(delivery, delivery.Id, delivery.EndpointId, outcome.Recorded, attempts: 5, ct);
+        store.WebhookDeliveries.UpdateIfUnchangedAsync(delivery, delivery.Id, delivery.EndpointId,
+            d => outcome.Recorded(d, _options.DeliveryRetention), attempts: 5, ct);
 
     /// <summary>An attempt's result, whether it was the last, the wait before the next, and when it was made.</summary>
     sealed record Outcome(WebhookAttemptResult Result, bool Final, TimeSpan Wait, long At)
     {
-        public WebhookDeliveryDocument Recorded(WebhookDeliveryDocument d) => d with
+        public WebhookDeliveryDocument Recorded(WebhookDeliveryDocument d, TimeSpan retention) => d with
         {
             Attempts = d.Attempts + 1,
             Status = Result.Succeeded ? WebhookDeliveryStatus.Succeeded : Final ? WebhookDeliveryStatus.Failed : WebhookDeliveryStatus.Pending,
             NextAttemptAt = Final ? null : At + (long)Wait.TotalMilliseconds,
             History = [new WebhookAttempt(d.Attempts + 1, At, Result.StatusCode, (long)Result.Latency.TotalMilliseconds, Result.Error),
                        .. d.History.Take(WebhookDeliveryDocument.HistoryKept - 1)],
+            Ttl = Final ? (int)Math.Ceiling(retention.TotalSeconds) : null,
             ETag = null,
         };
     }

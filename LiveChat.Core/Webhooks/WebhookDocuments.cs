@@ -74,6 +74,12 @@ public sealed record WebhookDeliveryDocument : IVersioned
     /// <summary>The latest attempts, newest first (at most <see cref="WebhookDeliveryDocument.HistoryKept"/>).</summary>
     public List<WebhookAttempt> History { get; init; } = [];
     public string? TraceParent { get; init; }
+    /// <summary>
+    /// Seconds the store keeps it after its last write (Cosmos time to live): set once it succeeded or failed for good
+    /// (<see cref="WebhookOptions.DeliveryRetention"/>), absent while pending, so a delivery still being retried never expires.
+    /// </summary>
+    [JsonPropertyName("ttl")]
+    public int? Ttl { get; init; }
 
     [JsonPropertyName("_etag")]
     public string? ETag { get; init; }

@@ -23,6 +23,8 @@ public sealed class WebhookOptions
     /// <summary>Recorded events not handed to the queue after this long (the instance died) are handed by the relay timer.</summary>
     public TimeSpan RelayAfter { get; set; } = TimeSpan.FromSeconds(30);
     public int MaxEndpointsPerTenant { get; set; } = 10;
+    /// <summary>How long a delivery that succeeded or failed for good is kept after its last attempt (it holds the body).</summary>
+    public TimeSpan DeliveryRetention { get; set; } = TimeSpan.FromDays(30);
     /// <summary>Local runs only: http:// and loopback addresses (127.0.0.1, ::1, localhost) are allowed as endpoints.</summary>
     public bool AllowLoopback { get; set; }
 

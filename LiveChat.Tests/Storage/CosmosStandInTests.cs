@@ -62,6 +62,28 @@ public sealed class CosmosStandInTests(CoreApp app) : IClassFixture<CoreApp>
     }
 
     [Fact]
+    public async Task Time_to_live_deletes_expired_items_as_Cosmos_documents_it()
+    {
+        var database = app.Store.Users.Database;
+        var off = (await database.CreateContainerIfNotExistsAsync(new ContainerProperties("ttl-off", "/id"))).Container;
+        var onWithoutDefault = (await database.CreateContainerIfNotExistsAsync(new ContainerProperties("ttl-on", "/id") { DefaultTimeToLive = -1 })).Container;
+        var defaulted = (await database.CreateContainerIfNotExistsAsync(new ContainerProperties("ttl-2s", "/id") { DefaultTimeToLive = 2 })).Container;
+        async Task PutAsync(Container c, string id, int? ttl) => await c.UpsertItemAsync(new { id, ttl }, new PartitionKey(id));
+        await PutAsync(off, "ignored", 1);                  // time to live is off in this container: the item's ttl is ignored
+        await PutAsync(onWithoutDefault, "own-ttl", 1);     // on, no default: only items with a ttl expire
+        await PutAsync(onWithoutDefault, "no-ttl", null);
+        await PutAsync(defaulted, "by-default", null);      // the container's 2 s
+        await PutAsync(defaulted, "never", -1);             // an item's -1 overrides the default
+
+        async Task<bool> ExistsAsync(Container c, string id) => await c.ReadOrNullAsync<object>(id, id, default) is not null;
+        Assert.True(await Poll.UntilAsync(async () => !await ExistsAsync(onWithoutDefault, "own-ttl") && !await ExistsAsync(defaulted, "by-default"), 10_000),
+            "an item past its time to live was kept");
+        Assert.True(await ExistsAsync(off, "ignored"));
+        Assert.True(await ExistsAsync(onWithoutDefault, "no-ttl"));
+        Assert.True(await ExistsAsync(defaulted, "never"));
+    }
+
+    [Fact]
     public async Task The_change_feed_returns_later_changes_from_its_continuation()
     {
         var container = app.Store.Users;

@@ -43,7 +43,7 @@ public sealed class InfrastructureTests
         Assert.Equal("", lint.Output.Trim());
     }
 
-    sealed record ContainerSpec(string Name, string[] PartitionKey, string[][] UniqueKeys, CompositeSpec[][] CompositeIndexes);
+    sealed record ContainerSpec(string Name, string[] PartitionKey, string[][] UniqueKeys, CompositeSpec[][] CompositeIndexes, int? DefaultTtl);
     sealed record CompositeSpec(string Path, string Order);
 
     [Fact]
@@ -56,7 +56,8 @@ public sealed class InfrastructureTests
             c.PartitionKeyPaths.ToArray(),
             c.UniqueKeyPolicy.UniqueKeys.Select(k => k.Paths.ToArray()).ToArray(),
             c.IndexingPolicy.CompositeIndexes.Select(ci => ci.Select(p => new CompositeSpec(p.Path,
-                p.Order == CompositePathSortOrder.Ascending ? "ascending" : "descending")).ToArray()).ToArray())).ToArray();
+                p.Order == CompositePathSortOrder.Ascending ? "ascending" : "descending")).ToArray()).ToArray(),
+            c.DefaultTimeToLive)).ToArray();
 
         static string Canonical(IEnumerable<ContainerSpec> specs) => JsonSerializer.Serialize(specs.OrderBy(s => s.Name));
         Assert.Equal(Canonical(code), Canonical(infra));
@@ -68,5 +69,6 @@ public sealed class InfrastructureTests
         var build = await RunBicepAsync("build", "main.bicep", "--stdout");
         foreach (var container in Containers.All)
             Assert.Contains($"\"{container.Id}\"", build.Output);
+        Assert.Contains("defaultTtl", build.Output); // webhookDeliveries expire by their own ttl
     }
 }

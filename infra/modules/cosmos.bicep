@@ -6,7 +6,7 @@ param databaseName string
 @description('Principal ids granted Cosmos DB Built-in Data Contributor: the Function App identity and, optionally, the deployer.')
 param dataContributorPrincipalIds array
 
-// One list of containers (name, partition key, unique keys, composite indexes), compared with the code's
+// One list of containers (name, partition key, unique keys, composite indexes, time to live), compared with the code's
 // LiveChat.Core/Storage/Containers.cs by a test so the two cannot drift.
 var containers = loadJsonContent('../containers.json')
 
@@ -35,10 +35,10 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
   parent: database
   name: c.name
   properties: {
-    resource: {
+    resource: union({
       id: c.name
       partitionKey: { paths: c.partitionKey, kind: length(c.partitionKey) > 1 ? 'MultiHash' : 'Hash', version: 2 }
-      uniqueKeyPolicy: { uniqueKeys: [for k in c.uniqueKeys: { paths: k }] }
+      uniqueKeyPolicy: { uniqueKeys: map(c.uniqueKeys, k => { paths: k }) }
       indexingPolicy: {
         indexingMode: 'consistent'
         automatic: true
@@ -46,7 +46,7 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
         excludedPaths: [ { path: '/"_etag"/?' } ]
         compositeIndexes: c.compositeIndexes
       }
-    }
+    }, contains(c, 'defaultTtl') ? { defaultTtl: c.defaultTtl } : {})
   }
 }]
 

@@ -287,6 +287,28 @@ function onRequest(inner) {
   };
 }
 
+// Time to live, as Cosmos DB documents it: a container's defaultTtl turns expiry on (absent: item ttl is ignored; -1:
+// items expire only by their own ttl; n > 0: n seconds after their last write). An item's own ttl overrides it
+// (-1: never). Expired items are deleted here once a second (Cosmos deletes them in the background too).
+const expireEvery = 1000;
+function deleteExpired() {
+  if (!account) return;
+  const now = Math.floor(Date.now() / 1000);
+  for (const database of account.databases._data.values()) {
+    for (const collection of database.collections._data.values()) {
+      const defaultTtl = collection.read()?.defaultTtl;
+      if (typeof defaultTtl !== "number") continue;
+      const items = collection.documents;
+      for (const item of [...items._data.values()]) {
+        const data = item.read();
+        const ttl = typeof data.ttl === "number" ? data.ttl : defaultTtl;
+        if (ttl > 0 && data._ts + ttl <= now) items.delete(data.id, items._getPartition(data));
+      }
+    }
+  }
+}
+setInterval(deleteExpired, expireEvery).unref();
+
 const server = createHttpsServer({ keepAlive: true });
 const [inner] = server.listeners("request");
 server.removeAllListeners("request");
