@@ -1,8 +1,7 @@
-import { LiveChatError } from './errors.js';
 import type { ChatMessage, MessageList } from './contracts.js';
 import { PushEventNames } from './events.js';
 import type { PushConnection } from './realtime.js';
-import { Waker } from './wake.js';
+import { wakeLoop } from './wake.js';
 
 export interface WatchOptions {
   /** Stops the watch. */
@@ -34,54 +33,30 @@ export function watchMessages(
   onMessage: (message: ChatMessage) => void | Promise<void>,
   options: WatchOptions = {},
 ): MessageWatch {
-  const stop = new AbortController();
-  options.signal?.addEventListener('abort', () => stop.abort(options.signal!.reason), { once: true });
-  const waker = new Waker();
   const delivered = new Set<string>();
   let cursor = since;
 
-  const offEvents = push.on((_, payload) => { if (payload?.ticketId === ticketId) waker.wake(); }, [PushEventNames.messageCreated]);
-  const offConnected = push.onConnected(() => waker.wake());
-  const offDisconnected = push.onDisconnected(() => waker.wake());
-  push.start();
-
-  async function drain() {
-    try {
-      for (;;) {
-        const page = await readAfter(cursor, stop.signal);
-        for (const message of page.messages) {
-          if (delivered.has(message.id)) continue;
-          delivered.add(message.id);
-          await onMessage(message);
-        }
-        if (delivered.size > 10_000) delivered.clear(); // the cursor alone already prevents repeats
-        if (page.nextCursor === null || page.nextCursor === cursor || page.messages.length === 0) return;
-        cursor = page.nextCursor;
+  async function drain(signal: AbortSignal) {
+    for (;;) {
+      const page = await readAfter(cursor, signal);
+      for (const message of page.messages) {
+        if (delivered.has(message.id)) continue;
+        delivered.add(message.id);
+        await onMessage(message);
       }
-    } catch (e) {
-      // The service or the network is down: the next poll or push tries again from the same cursor.
-      if (!(e instanceof LiveChatError && e.isTransient) && !stop.signal.aborted) throw e;
+      if (delivered.size > 10_000) delivered.clear(); // the cursor alone already prevents repeats
+      if (page.nextCursor === null || page.nextCursor === cursor || page.messages.length === 0) return;
+      cursor = page.nextCursor;
     }
   }
 
-  const done = (async () => {
-    try {
-      while (!stop.signal.aborted) {
-        await drain();
-        const wait = push.isConnected ? options.safetyPollEveryMs ?? 30000 : options.pollEveryMs ?? 3000;
-        await waker.wait(wait, stop.signal);
-      }
-    } finally {
-      offEvents();
-      offConnected();
-      offDisconnected();
-      await push.stop();
-    }
-  })();
+  const loop = wakeLoop(push, options, 3000,
+    wake => push.on((_, payload) => { if (payload?.ticketId === ticketId) wake(); }, [PushEventNames.messageCreated]),
+    drain);
 
   return {
     get cursor() { return cursor; },
-    done,
-    stop: () => stop.abort(),
+    done: loop.done,
+    stop: loop.stop,
   };
 }

@@ -1,8 +1,7 @@
 import type { AgentSession, ChatMessage, MessageList, TicketSession } from './contracts.js';
-import { LiveChatError } from './errors.js';
 import { PushEventNames } from './events.js';
 import type { PushConnection, PushOptions } from './realtime.js';
-import { Waker } from './wake.js';
+import { wakeLoop } from './wake.js';
 
 export interface ViewOptions extends PushOptions {
   /** Stops the view. */
@@ -36,18 +35,12 @@ export interface TicketChat {
 
 export type TicketChatView = View<TicketChat>;
 
-/**
- * A view that refreshes on push hints, on every (re)connect and by polling (often while push is down, now and then
- * while it works); the listener is called whenever the state it shows changes.
- */
+/** A view refreshed by wakeLoop (push hints, (re)connects, polls); the listener is called whenever its state changes. */
 function runView<T>(push: PushConnection, options: ViewOptions, initial: T,
-  refresh: (signal: AbortSignal, state: { value: T; publish(next: T): void }, waker: Waker) => Promise<void>,
-  subscribe: (state: { value: T; publish(next: T): void }, waker: Waker) => () => void,
+  refresh: (signal: AbortSignal, state: ViewState<T>) => Promise<void>,
+  subscribe: (state: ViewState<T>, wake: () => void) => () => void,
   listener: (value: T) => void): View<T> {
-  const stop = new AbortController();
-  options.signal?.addEventListener('abort', () => stop.abort(options.signal!.reason), { once: true });
-  const waker = new Waker();
-  const state = {
+  const state: ViewState<T> = {
     value: initial,
     publish(next: T) {
       if (JSON.stringify(next) === JSON.stringify(this.value)) return;
@@ -55,28 +48,13 @@ function runView<T>(push: PushConnection, options: ViewOptions, initial: T,
       listener(next);
     },
   };
-  const offEvents = subscribe(state, waker);
-  const offConnected = push.onConnected(() => waker.wake());
-  const offDisconnected = push.onDisconnected(() => waker.wake());
-  push.start();
-  const done = (async () => {
-    try {
-      while (!stop.signal.aborted) {
-        try {
-          await refresh(stop.signal, state, waker);
-        } catch (e) {
-          if (!(e instanceof LiveChatError && e.isTransient) && !stop.signal.aborted) throw e;
-        }
-        await waker.wait(push.isConnected ? options.safetyPollEveryMs ?? 30000 : options.pollEveryMs ?? 5000, stop.signal);
-      }
-    } finally {
-      offEvents();
-      offConnected();
-      offDisconnected();
-      await push.stop();
-    }
-  })();
-  return { get snapshot() { return state.value; }, done, stop: () => stop.abort() };
+  const loop = wakeLoop(push, options, 5000, wake => subscribe(state, wake), signal => refresh(signal, state));
+  return { get snapshot() { return state.value; }, done: loop.done, stop: loop.stop };
+}
+
+interface ViewState<T> {
+  value: T;
+  publish(next: T): void;
 }
 
 export function watchSessions(push: PushConnection, list: (signal: AbortSignal) => Promise<AgentSession[]>,
@@ -84,7 +62,7 @@ export function watchSessions(push: PushConnection, list: (signal: AbortSignal) 
   const hints = [PushEventNames.sessionStarted, PushEventNames.sessionEnded, PushEventNames.unreadChanged, PushEventNames.messageCreated];
   return runView<AgentSession[]>(push, options, [],
     async (signal, state) => state.publish(await list(signal)),
-    (_, waker) => push.on(() => waker.wake(), hints),
+    (_, wake) => push.on(wake, hints),
     listener);
 }
 
@@ -112,7 +90,7 @@ export function watchTicketChat(push: PushConnection, ticketId: string,
       cursor = window.nextCursor ?? cursor;
       state.publish({ ...state.value, session, messages });
     },
-    (state, waker) => {
+    (state, wake) => {
       const offEvents = push.on((event, p) => {
         if (p?.ticketId !== ticketId) return;
         switch (event) {
@@ -136,7 +114,7 @@ export function watchTicketChat(push: PushConnection, ticketId: string,
             break;
           default:
             if (event === PushEventNames.messageCreated && p.isFromMachine === true) state.publish({ ...state.value, machineTyping: false });
-            waker.wake();
+            wake();
         }
       });
       return () => { offEvents(); clearTimeout(typingTimer); };
