@@ -219,3 +219,40 @@ public sealed class ClientWithoutPushTests(SignalRDownApp app) : IClassFixture<S
         Assert.Equal(["sem push", "ainda sem push"], heard.Select(m => m.Body));
     }
 }
+
+/// <summary>The feed of LiveChat.Client when push drops under it (SignalR stopped, its connections closed).</summary>
+public sealed class ClientFeedDropTests(RestartableSignalRApp app) : IClassFixture<RestartableSignalRApp>
+{
+    [Fact]
+    public async Task A_connected_feed_that_loses_push_polls_at_once_instead_of_sleeping_until_its_safety_poll()
+    {
+        var chat = await app.ChatAsync();
+        var machine = new MachineChatClient(app.BaseAddress, chat.MachineToken);
+        var agent = new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId));
+        await machine.HeartbeatAsync();
+        await agent.StartSessionAsync(chat.TicketId);
+        var heard = new ConcurrentQueue<ChatMessage>();
+        using var stop = new CancellationTokenSource();
+        // Connected, the feed reads only when woken: its safety poll is far beyond this test.
+        var options = new FeedOptions { PollEvery = TimeSpan.FromMilliseconds(200), SafetyPollEvery = TimeSpan.FromMinutes(10), ReconnectEvery = TimeSpan.FromSeconds(1) };
+        var feed = machine.WatchMessagesAsync(chat.TicketId, null, m => { heard.Enqueue(m); return Task.CompletedTask; }, options, stop.Token);
+        Assert.True(await Poll.UntilAsync(() => app.UserConnectedAsync($"machine:{chat.MachineId}")), "the feed never connected to push");
+        await agent.PostMessageAsync(chat.TicketId, "por push");
+        Assert.True(await Poll.UntilAsync(() => heard.Count == 1), "the pushed message did not wake the feed");
+        await Task.Delay(1000); // the woken read ends and the feed goes back to its long wait (else the drop meets it awake)
+
+        await app.StopSignalRAsync();
+        try
+        {
+            await agent.PostMessageAsync(chat.TicketId, "sem push");
+            Assert.True(await Poll.UntilAsync(() => heard.Count == 2, 5_000), "after push dropped, the feed kept waiting for its safety poll");
+        }
+        finally
+        {
+            await app.StartSignalRAsync();
+        }
+        stop.Cancel();
+        await feed;
+        Assert.Equal(["por push", "sem push"], heard.Select(m => m.Body));
+    }
+}

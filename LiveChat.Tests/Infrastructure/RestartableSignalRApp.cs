@@ -36,6 +36,17 @@ public class RestartableSignalRApp : LiveChatApp
         await _signalR.DisposeAsync();
     }
 
+    /// <summary>Whether the user has an open client connection (the REST API's user-exists check).</summary>
+    public async Task<bool> UserConnectedAsync(string user)
+    {
+        var url = $"{_endpoint}/api/hubs/livechat/users/{Uri.EscapeDataString(user)}";
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"{url}?api-version=2024-12-01");
+        request.Headers.Authorization = new("Bearer",
+            LiveChat.Core.Realtime.SignalRTokens.Create(LocalStack.SignalRAccessKey, url, TimeProvider.System.GetUtcNow(), TimeSpan.FromMinutes(5)));
+        using var http = new HttpClient();
+        return (await http.SendAsync(request)).IsSuccessStatusCode;
+    }
+
     /// <summary>A new one on the same address: it knows no connection or group of the old one.</summary>
     public async Task StartSignalRAsync()
     {
