@@ -94,6 +94,27 @@ public sealed class WebhookManagementTests(WebhookApp app) : IClassFixture<Webho
     }
 
     [Fact]
+    public async Task Creates_racing_on_two_instances_never_leave_a_tenant_more_than_ten_endpoints()
+    {
+        var tenant = await app.TenantAsync();
+        var other = await app.AnotherInstanceAsync(tenant.Admin.DefaultRequestHeaders.Authorization!.Parameter);
+        for (var i = 0; i < 7; i++) await tenant.WebhookAsync($"http://127.0.0.1:9/hooks/{i}");
+        async Task<int> CountAsync() => (await (await tenant.Admin.GetAsync("/api/manage/webhooks")).OkJsonAsync()).GetProperty("items").GetArrayLength();
+
+        var creates = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? tenant.Admin : other)
+            .PostAsJsonAsync("/api/manage/webhooks", new { url = $"http://127.0.0.1:9/race/{i}" })));
+        foreach (var refused in creates.Where(r => (int)r.StatusCode != 201)) await refused.AssertProblemAsync(409, "too_many_webhooks");
+        var count = await CountAsync();
+        Assert.Equal(7 + creates.Count(r => (int)r.StatusCode == 201), count);
+        Assert.InRange(count, 7, 10);
+
+        // Refused creates left nothing behind: the free places can still be taken, and no more.
+        for (; count < 10; count++) await tenant.WebhookAsync($"http://127.0.0.1:9/after/{count}");
+        await (await other.PostAsJsonAsync("/api/manage/webhooks", new { url = "http://127.0.0.1:9/eleven" })).AssertProblemAsync(409, "too_many_webhooks");
+        Assert.Equal(10, await CountAsync());
+    }
+
+    [Fact]
     public async Task After_a_rotation_deliveries_carry_both_signatures_until_the_old_secret_retires()
     {
         var chat = await app.ChatAsync();
