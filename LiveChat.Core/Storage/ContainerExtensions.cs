@@ -73,16 +73,31 @@ public static class ContainerExtensions
     public static Task<bool> TryCreateAsync<T>(this Container container, T item, string partitionKey, CancellationToken ct) =>
         container.TryCreateAsync(item, new PartitionKey(partitionKey), ct);
 
-    public static async Task<bool> TryCreateAsync<T>(this Container container, T item, PartitionKey partitionKey, CancellationToken ct)
+    public static async Task<bool> TryCreateAsync<T>(this Container container, T item, PartitionKey partitionKey, CancellationToken ct) =>
+        await container.CreateOrNullAsync(item, partitionKey, ct) is not null;
+
+    /// <summary>Create; the item as stored (with its ETag), or null when an item with the same id or unique key already exists.</summary>
+    public static async Task<T?> CreateOrNullAsync<T>(this Container container, T item, PartitionKey partitionKey, CancellationToken ct)
     {
         try
         {
-            await container.CreateItemAsync(item, partitionKey, cancellationToken: ct);
-            return true;
+            return (await container.CreateItemAsync(item, partitionKey, cancellationToken: ct)).Resource;
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
         {
-            return false;
+            return default;
+        }
+    }
+
+    /// <summary>Delete; an item that is already gone is not an error.</summary>
+    public static async Task DeleteIfPresentAsync<T>(this Container container, string id, string partitionKey, CancellationToken ct)
+    {
+        try
+        {
+            await container.DeleteItemAsync<T>(id, new PartitionKey(partitionKey), cancellationToken: ct);
+        }
+        catch (CosmosException e) when (StoreFailures.IsMissingItem(e))
+        {
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using LiveChat.Core.Storage;
 using LiveChat.Core.Telemetry;
@@ -65,15 +64,8 @@ public sealed class WebhookDispatcher(
             Id = e.Id, EndpointId = endpoint.Id, TenantId = e.TenantId, Type = e.Type, Payload = payload, OccurredAt = occurredAt,
             CreatedAt = now, NextAttemptAt = now, TraceParent = e.TraceParent,
         };
-        try
-        {
-            delivery = (await store.WebhookDeliveries.CreateItemAsync(delivery, new PartitionKey(endpoint.Id), cancellationToken: ct)).Resource;
-        }
-        catch (CosmosException x) when (x.StatusCode == HttpStatusCode.Conflict)
-        {
-            return;
-        }
-        await AttemptAsync(endpoint, delivery, ct);
+        if (await store.WebhookDeliveries.CreateOrNullAsync(delivery, new PartitionKey(endpoint.Id), ct) is { } created)
+            await AttemptAsync(endpoint, created, ct);
     }
 
     /// <summary>
@@ -119,11 +111,7 @@ public sealed class WebhookDispatcher(
     /// <summary>Within the timer's minute, so runs do not pile up.</summary>
     static readonly TimeSpan CatchUpFor = TimeSpan.FromSeconds(40);
 
-    async Task DeleteOutboxAsync(string id, CancellationToken ct)
-    {
-        try { await store.WebhookOutbox.DeleteItemAsync<WebhookOutboxDocument>(id, new PartitionKey(id), cancellationToken: ct); }
-        catch (CosmosException x) when (StoreFailures.IsMissingItem(x)) { }
-    }
+    Task DeleteOutboxAsync(string id, CancellationToken ct) => store.WebhookOutbox.DeleteIfPresentAsync<WebhookOutboxDocument>(id, id, ct);
 
     async Task DeliverAsync(string endpointId, string eventId, CancellationToken ct)
     {

@@ -65,8 +65,7 @@ public sealed class WebhookEndpoints(CosmosStore store, TimeProvider time, IOpti
 
     async Task DeleteIfPresentAsync(WebhookEndpointDocument endpoint, CancellationToken ct)
     {
-        try { await store.WebhookEndpoints.DeleteItemAsync<WebhookEndpointDocument>(endpoint.Id, new PartitionKey(endpoint.TenantId), cancellationToken: ct); }
-        catch (CosmosException x) when (StoreFailures.IsMissingItem(x)) { }
+        await store.WebhookEndpoints.DeleteIfPresentAsync<WebhookEndpointDocument>(endpoint.Id, endpoint.TenantId, ct);
         _byTenant.Remove(endpoint.TenantId);
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace LiveChat.Core.Webhooks;
 
 /// <summary>What the webhook queue carries: an event to hand to the tenant's endpoints, or one delivery to attempt.</summary>
-public sealed record WebhookWork(string? EventId = null, string? EndpointId = null, string? DeliveryId = null);
+public sealed record WebhookWork(string? EventId = null, string? EndpointId = null);
 
 /// <summary>
 /// The Storage queue the queue-triggered function reads. Connection: the app setting "WebhookQueue" (a connection

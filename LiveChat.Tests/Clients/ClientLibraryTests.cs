@@ -10,8 +10,8 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
 {
     static readonly FeedOptions Quick = new() { PollEvery = TimeSpan.FromMilliseconds(200), ReconnectEvery = TimeSpan.FromSeconds(1) };
 
-    (MachineChatClient Machine, AgentChatClient Agent) Clients(ChatScenario chat, HttpClient? machineHttp = null) =>
-        (new MachineChatClient(app.BaseAddress, chat.MachineToken, machineHttp), new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId)));
+    Task<(MachineChatClient Machine, AgentChatClient Agent, StartedSession Session)> InSessionAsync(ChatScenario chat, HttpClient? machineHttp = null) =>
+        ClientSteps.InSessionAsync(app, chat, machineHttp);
 
     sealed class StatusRecorder : DelegatingHandler
     {
@@ -31,9 +31,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     {
         var chat = await app.ChatAsync();
         var recorder = new StatusRecorder();
-        var (machine, agent) = Clients(chat, new HttpClient(recorder));
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await InSessionAsync(chat, new HttpClient(recorder));
 
         var first = await machine.GetUpdatesAsync();
         var again = await machine.GetUpdatesAsync();
@@ -56,9 +54,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     public async Task A_whole_conversation_both_ways_each_message_heard_once_by_each_side()
     {
         var chat = await app.ChatAsync();
-        var (machine, agent) = Clients(chat);
-        await machine.HeartbeatAsync();
-        var session = await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, session) = await InSessionAsync(chat);
         Assert.True(session.IsNew);
 
         var machineHeard = new ConcurrentQueue<ChatMessage>();
@@ -95,9 +91,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     public async Task Messages_sent_while_a_client_was_away_arrive_once_when_it_comes_back()
     {
         var chat = await app.ChatAsync();
-        var (machine, agent) = Clients(chat);
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await InSessionAsync(chat);
         var heard = new ConcurrentQueue<ChatMessage>();
         Task Hear(ChatMessage m) { heard.Enqueue(m); return Task.CompletedTask; }
 
@@ -133,9 +127,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     {
         var chat = await app.ChatAsync();
         var dropping = new DropFirstResponse(answer503);
-        var (machine, agent) = Clients(chat, new HttpClient(dropping));
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await InSessionAsync(chat, new HttpClient(dropping));
 
         var posted = await machine.PostMessageAsync(chat.TicketId, "só uma vez");
         Assert.Equal(1, dropping.Dropped);
@@ -148,9 +140,7 @@ public sealed class ClientLibraryTests(LiveChatApp app) : IClassFixture<LiveChat
     public async Task An_upload_reports_its_progress_and_is_attached()
     {
         var chat = await app.ChatAsync();
-        var (machine, agent) = Clients(chat);
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await InSessionAsync(chat);
         byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Enumerable.Range(0, 300_000).Select(i => (byte)(i % 251))];
         var reported = new ConcurrentQueue<long>();
 
@@ -202,10 +192,7 @@ public sealed class ClientWithoutPushTests(SignalRDownApp app) : IClassFixture<S
     public async Task With_push_down_the_machine_client_receives_by_polling()
     {
         var chat = await app.ChatAsync();
-        var machine = new MachineChatClient(app.BaseAddress, chat.MachineToken);
-        var agent = new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId));
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await ClientSteps.InSessionAsync(app, chat);
         var heard = new ConcurrentQueue<ChatMessage>();
         using var stop = new CancellationTokenSource();
         var watching = machine.WatchMessagesAsync(chat.TicketId, null, m => { heard.Enqueue(m); return Task.CompletedTask; },
@@ -227,10 +214,7 @@ public sealed class ClientFeedDropTests(RestartableSignalRApp app) : IClassFixtu
     public async Task A_connected_feed_that_loses_push_polls_at_once_instead_of_sleeping_until_its_safety_poll()
     {
         var chat = await app.ChatAsync();
-        var machine = new MachineChatClient(app.BaseAddress, chat.MachineToken);
-        var agent = new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId));
-        await machine.HeartbeatAsync();
-        await agent.StartSessionAsync(chat.TicketId);
+        var (machine, agent, _) = await ClientSteps.InSessionAsync(app, chat);
         var heard = new ConcurrentQueue<ChatMessage>();
         using var stop = new CancellationTokenSource();
         // Connected, the feed reads only when woken: its safety poll is far beyond this test.
@@ -254,5 +238,18 @@ public sealed class ClientFeedDropTests(RestartableSignalRApp app) : IClassFixtu
         stop.Cancel();
         await feed;
         Assert.Equal(["por push", "sem push"], heard.Select(m => m.Body));
+    }
+}
+
+static class ClientSteps
+{
+    /// <summary>Both sides' clients for the chat, its machine online and a session started.</summary>
+    public static async Task<(MachineChatClient Machine, AgentChatClient Agent, StartedSession Session)> InSessionAsync(LiveChatApp app,
+        ChatScenario chat, HttpClient? machineHttp = null)
+    {
+        var machine = new MachineChatClient(app.BaseAddress, chat.MachineToken, machineHttp);
+        var agent = new AgentChatClient(app.BaseAddress, app.AgentToken(chat.AgentId));
+        await machine.HeartbeatAsync();
+        return (machine, agent, await agent.StartSessionAsync(chat.TicketId));
     }
 }

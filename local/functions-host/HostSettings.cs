@@ -69,6 +69,9 @@ public sealed record HostSettings(
     public string? Setting(string name) =>
         Values.TryGetValue(name, out var setting) || Values.TryGetValue(name.Replace(":", "__"), out setting) ? setting : null;
 
+    /// <summary>AzureWebJobs.{function}.Disabled = true: its trigger does not run, as in Azure.</summary>
+    public bool IsDisabled(string function) => bool.TryParse(Setting($"AzureWebJobs.{function}.Disabled"), out var disabled) && disabled;
+
     /// <summary>
     /// host.json extensions.queues, with the host's defaults (batchSize 16, maxDequeueCount 5, maxPollingInterval 1 min,
     /// visibilityTimeout 0, messageEncoding base64); an app setting AzureFunctionsJobHost__extensions__queues__{name}

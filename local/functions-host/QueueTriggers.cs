@@ -27,7 +27,7 @@ public sealed class QueueTriggers(WorkerChannel channel, HostSettings settings, 
             var worker = await channel.ReadyAsync(Timeout.InfiniteTimeSpan, stoppingToken);
             var options = settings.Queues();
             await Task.WhenAll(worker.Functions!.Queues
-                .Where(queue => !(settings.Setting($"AzureWebJobs.{queue.Name}.Disabled") is { } disabled && bool.TryParse(disabled, out var d) && d))
+                .Where(queue => !settings.IsDisabled(queue.Name))
                 .Select(queue => ListenAsync(queue, options, stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -18,7 +18,7 @@ public sealed class TimerTriggers(WorkerChannel channel, HostSettings settings, 
             // Schedules come from the first loaded worker: a restarted worker runs the same build.
             // AzureWebJobs.{name}.Disabled stops the schedule, as in Azure; the admin endpoint still runs the function.
             await Task.WhenAll(worker.Functions!.Timers
-                .Where(timer => !(settings.Values.TryGetValue($"AzureWebJobs.{timer.Name}.Disabled", out var disabled) && bool.TryParse(disabled, out var d) && d))
+                .Where(timer => !settings.IsDisabled(timer.Name))
                 .Select(timer => RunOnScheduleAsync(timer, stoppingToken)));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
